@@ -1,0 +1,12 @@
+package dev.nanobanana.camel.emulator;
+
+import java.util.List;
+
+/** The validated {@code input} of an edit job, with the defaults filled in. */
+record EditInput(String prompt, List<String> images, Resolution resolution, AspectRatio aspectRatio,
+                 OutputFormat outputFormat, boolean base64Output) {
+
+    EditInput {
+        images = List.copyOf(images);
+    }
+}
