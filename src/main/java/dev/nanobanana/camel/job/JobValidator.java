@@ -1,0 +1,153 @@
+package dev.nanobanana.camel.job;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * Checks a job draft against the rules of the Nano Banana 2 Edit endpoint (see RUNPOD.md) and fills in the
+ * configured defaults. Every problem of a job is reported at once, so that one fix makes the job good.
+ */
+public class JobValidator {
+
+    public static final int MAX_IMAGES = 14;
+    public static final List<String> FIELDS = List.of(
+            "id", "prompt", "images", "resolution", "aspect_ratio", "output_format", "enable_base64_output");
+    public static final List<String> RESOLUTIONS = List.of("1k", "2k", "4k");
+    public static final List<String> OUTPUT_FORMATS = List.of("png", "jpeg");
+    public static final List<String> ASPECT_RATIOS = List.of(
+            "1:1", "3:2", "2:3", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9", "21:9", "1:4", "4:1", "1:8", "8:1");
+    private static final Set<String> URL_SCHEMES = Set.of("http", "https");
+
+    private final String defaultResolution;
+    private final String defaultOutputFormat;
+
+    public JobValidator(String defaultResolution, String defaultOutputFormat) {
+        this.defaultResolution = defaultResolution;
+        this.defaultOutputFormat = defaultOutputFormat;
+    }
+
+    public EditJob validate(JobDraft draft) throws InvalidJobException {
+        if (draft.problem() != null) {
+            throw new InvalidJobException(draft.problem());
+        }
+        ObjectNode fields = draft.fields();
+        List<String> problems = new ArrayList<>();
+        unknownFields(fields, problems);
+        JsonNode id = fields.get("id");
+        if (id != null && !(id.isTextual() && JobIds.isSafe(id.asText()))) {
+            problems.add("id " + id + " is not usable: " + JobIds.rule());
+        }
+        String prompt = prompt(fields.get("prompt"), problems);
+        List<String> images = images(fields.get("images"), problems);
+        String resolution = oneOf(fields, "resolution", RESOLUTIONS, defaultResolution, problems);
+        String aspectRatio = oneOf(fields, "aspect_ratio", ASPECT_RATIOS, null, problems);
+        String outputFormat = oneOf(fields, "output_format", OUTPUT_FORMATS, defaultOutputFormat, problems);
+        boolean base64 = bool(fields, "enable_base64_output", problems);
+        if (!problems.isEmpty()) {
+            throw new InvalidJobException(problems);
+        }
+        return new EditJob(draft.id(), prompt, images, resolution, aspectRatio, outputFormat, base64,
+                draft.sourceFile());
+    }
+
+    private static void unknownFields(ObjectNode fields, List<String> problems) {
+        for (Iterator<String> names = fields.fieldNames(); names.hasNext();) {
+            String name = names.next();
+            if (!FIELDS.contains(name)) {
+                String hint = FieldNames.closest(name, FIELDS).map(f -> " (did you mean \"" + f + "\"?)").orElse("");
+                problems.add("unknown field \"" + name + "\"" + hint + "; a job has only " + String.join(", ", FIELDS));
+            }
+        }
+    }
+
+    private static List<String> images(JsonNode node, List<String> problems) {
+        if (node == null) {
+            problems.add("images is missing: give 1 to " + MAX_IMAGES + " image URLs");
+            return List.of();
+        }
+        if (!node.isArray()) {
+            problems.add("images must be a list of 1 to " + MAX_IMAGES + " image URLs, not a single value");
+            return List.of();
+        }
+        if (node.isEmpty() || node.size() > MAX_IMAGES) {
+            problems.add("images holds " + node.size() + " URLs; RunPod takes 1 to " + MAX_IMAGES);
+        }
+        List<String> images = new ArrayList<>();
+        for (int i = 0; i < node.size(); i++) {
+            JsonNode image = node.get(i);
+            String problem = image.isTextual() ? imageProblem(image.asText()) : "is not a string";
+            if (problem != null) {
+                problems.add("images[" + i + "] " + problem);
+            }
+            images.add(image.asText());
+        }
+        return images;
+    }
+
+    private static String imageProblem(String ref) {
+        if (ref.startsWith("data:")) {
+            int comma = ref.indexOf(',');
+            String header = comma < 0 ? "" : ref.substring(5, comma);
+            return header.startsWith("image/") && header.endsWith(";base64") && comma < ref.length() - 1
+                    ? null
+                    : "is not a valid data URI: use data:image/<type>;base64,<data>";
+        }
+        String shown = ref.length() > 80 ? ref.substring(0, 80) + "..." : ref;
+        try {
+            URI uri = new URI(ref);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (URL_SCHEMES.contains(scheme) && uri.getHost() != null) {
+                return null;
+            }
+        } catch (URISyntaxException e) {
+            return "\"" + shown + "\" is not a valid URL: " + e.getReason();
+        }
+        return "\"" + shown + "\" is not an http(s) URL or a data:image URI";
+    }
+
+    private static String prompt(JsonNode node, List<String> problems) {
+        if (node == null || node.isNull()) {
+            problems.add("prompt is missing: say what to do with the images");
+        } else if (!node.isTextual()) {
+            problems.add("prompt must be a string, not " + node);
+        } else if (node.asText().isBlank()) {
+            problems.add("prompt is empty: say what to do with the images");
+        } else {
+            return node.asText();
+        }
+        return null;
+    }
+
+    private static String oneOf(ObjectNode fields, String name, List<String> allowed, String fallback,
+            List<String> problems) {
+        if (!fields.has(name)) {
+            return fallback;
+        }
+        JsonNode node = fields.get(name);
+        if (node.isTextual() && allowed.contains(node.asText())) {
+            return node.asText();
+        }
+        problems.add(name + " " + node + " is not one of " + String.join(", ", allowed));
+        return fallback;
+    }
+
+    private static boolean bool(ObjectNode fields, String name, List<String> problems) {
+        JsonNode node = fields.get(name);
+        if (node == null) {
+            return false;
+        }
+        if (!node.isBoolean()) {
+            problems.add(name + " must be true or false, not " + node);
+            return false;
+        }
+        return node.asBoolean();
+    }
+}
