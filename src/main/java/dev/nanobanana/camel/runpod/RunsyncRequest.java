@@ -1,0 +1,30 @@
+package dev.nanobanana.camel.runpod;
+
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+import dev.nanobanana.camel.job.EditJob;
+
+/** The JSON body of {@code POST /runsync}: {@code {"input": {...}}} with the API's own field names. */
+public record RunsyncRequest(Input input) {
+
+    /** Above this RunPod refuses a runsync body (RUNPOD.md); inline data: images count against it. */
+    public static final int MAX_BYTES = 20 * 1024 * 1024;
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Input(
+            List<String> images,
+            String prompt,
+            String resolution,
+            @JsonProperty("aspect_ratio") String aspectRatio,
+            @JsonProperty("output_format") String outputFormat,
+            @JsonProperty("enable_base64_output") boolean enableBase64Output) {
+    }
+
+    public static RunsyncRequest of(EditJob job) {
+        return new RunsyncRequest(new Input(job.images(), job.prompt(), job.resolution(), job.aspectRatio(),
+                job.outputFormat(), job.enableBase64Output()));
+    }
+}

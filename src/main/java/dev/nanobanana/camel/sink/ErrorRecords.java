@@ -1,0 +1,92 @@
+package dev.nanobanana.camel.sink;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.util.Optional;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.Exchange;
+import org.apache.camel.http.base.HttpOperationFailedException;
+
+import dev.nanobanana.camel.JobExchange;
+import dev.nanobanana.camel.JobStep;
+import dev.nanobanana.camel.job.JobDraft;
+import dev.nanobanana.camel.runpod.RunpodJobFailedException;
+import dev.nanobanana.camel.runpod.RunpodResponses;
+import dev.nanobanana.camel.runpod.RunpodResult;
+
+/** Builds the {@link ErrorRecord} of a job from the failure its exchange caught. */
+public class ErrorRecords {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private final Clock clock;
+
+    public ErrorRecords(Clock clock) {
+        this.clock = clock;
+    }
+
+    public ErrorRecord of(Exchange exchange) {
+        Throwable failure = failure(exchange);
+        JobStep step = JobExchange.step(exchange);
+        int attempts = exchange.getProperty(JobExchange.ATTEMPTS, 1, Integer.class);
+        Integer httpStatus = null;
+        RunpodResult result = JobExchange.result(exchange);
+        if (failure instanceof HttpOperationFailedException http) {
+            httpStatus = http.getStatusCode();
+            if (step != JobStep.DOWNLOAD) {
+                // RunPod answers a rejected job with HTTP 400 and a FAILED job in the body
+                result = RunpodResponses.tryParse(http.getResponseBody()).orElse(result);
+            }
+        } else if (failure instanceof RunpodJobFailedException failed) {
+            result = failed.result();
+        }
+        String runpodError = result == null ? null : result.errorText().orElse(null);
+        if (runpodError == null && failure instanceof HttpOperationFailedException http && step != JobStep.DOWNLOAD) {
+            runpodError = errorField(http.getResponseBody()).orElse(null);
+        }
+        JobDraft draft = exchange.getProperty(JobExchange.DRAFT, JobDraft.class);
+        return new ErrorRecord(
+                JobExchange.jobId(exchange),
+                FailureReasons.of(failure, step, attempts, result, runpodError),
+                step.description(),
+                httpStatus,
+                result == null ? null : result.id(),
+                result == null ? null : result.status(),
+                runpodError,
+                nestedJson(runpodError).orElse(null),
+                attempts,
+                exchange.getProperty(JobExchange.IMAGE_URL, String.class),
+                draft == null ? null : draft.fields(),
+                JobExchange.request(exchange),
+                exchange.getProperty(JobExchange.SOURCE_FILE, String.class),
+                clock.instant(),
+                failure.getClass().getName() + ": " + failure.getMessage());
+    }
+
+    private static Throwable failure(Exchange exchange) {
+        Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        if (caught == null) {
+            caught = exchange.getException();
+        }
+        return caught != null ? caught : new IllegalStateException("the job failed without an exception");
+    }
+
+    /** The JSON inside an error text such as {@code Error submitting task: 400, {"code":400,"message":"..."}}. */
+    static Optional<JsonNode> nestedJson(String text) {
+        if (text == null || text.indexOf('{') < 0) {
+            return Optional.empty();
+        }
+        try {
+            JsonNode node = MAPPER.readTree(text.substring(text.indexOf('{')));
+            return Optional.ofNullable(node).filter(JsonNode::isObject);
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static Optional<String> errorField(String body) {
+        return nestedJson(body).map(node -> node.get("error")).filter(JsonNode::isTextual).map(JsonNode::asText);
+    }
+}

@@ -1,0 +1,163 @@
+package dev.nanobanana.camel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import javax.imageio.ImageIO;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.nanobanana.camel.emulator.EmulatorSettings;
+import dev.nanobanana.camel.emulator.Operation;
+import dev.nanobanana.camel.emulator.RunpodEmulator;
+
+/** The fat jar run as a user runs it: {@code java -jar} from a folder holding config/, routes/ and examples/. */
+class FatJarIT {
+
+    static final Path APP_JAR = Path.of(System.getProperty("app.jar", "target/nano-banana-camel-app.jar"));
+    static final Duration WAIT = Duration.ofSeconds(60);
+
+    @TempDir
+    Path home;
+    Process app;
+    Path output;
+
+    @BeforeEach
+    void layOutTheRuntimeFolder() throws IOException {
+        assertThat(APP_JAR).as("built by mvn package").exists();
+        for (String folder : List.of("config", "routes", "examples")) {
+            copy(Path.of(folder), home.resolve(folder));
+        }
+        output = home.resolve("runtime.log");
+    }
+
+    @AfterEach
+    void stopTheRuntime() throws InterruptedException {
+        if (app != null && app.isAlive()) {
+            app.destroy();
+            if (!app.waitFor(30, TimeUnit.SECONDS)) {
+                app.destroyForcibly();
+            }
+        }
+    }
+
+    @Test
+    void firstRunProcessesTheExamplesOnTheEmulatorThenWatchesTheInbox() throws Exception {
+        start(Map.of(), "-Dnanobanana.emulator.enabled=true");
+
+        Path completed = home.resolve("out/completed");
+        Path failed = home.resolve("out/failed");
+        for (String file : List.of("shoe.png", "shoe.json", "runsync-body.png", "mug-studio.png",
+                "product-shots-2.jpeg", "product-shots-2.json")) {
+            awaitFile(completed.resolve(file));
+        }
+        assertThat(ImageIO.read(completed.resolve("mug-studio.png").toFile()).getWidth()).isEqualTo(2048);
+        assertThat(json(failed.resolve("typo.error.json")).get("reason").asText())
+                .contains("unknown field \"promt\" (did you mean \"prompt\"?)");
+        assertThat(json(failed.resolve("unreachable-image.error.json")).get("runpodStatus").asText())
+                .isEqualTo("FAILED");
+        awaitFile(home.resolve("inbox/.done/shoe.json"));
+        awaitFile(home.resolve("inbox/.failed/typo.json"));
+        assertThat(home.resolve("examples/shoe.json")).exists();
+
+        Files.writeString(home.resolve("inbox/later.yaml"),
+                "prompt: Make it blue\nimages: [https://images.test/a.png]\noutput_format: jpeg\n");
+        awaitFile(completed.resolve("later.json"));
+        assertThat(ImageIO.read(completed.resolve("later.jpeg").toFile())).isNotNull();
+        awaitFile(home.resolve("inbox/.done/later.yaml"));
+        assertThat(log()).doesNotContain("Exception").doesNotContain("\tat ");
+    }
+
+    @Test
+    void refusesToStartAgainstTheRealEndpointWithoutAnApiKey() throws Exception {
+        start(Map.of());
+
+        assertThat(app.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(app.exitValue()).isEqualTo(2);
+        assertThat(log().lines().filter(line -> line.contains(" ERROR ")).toList()).singleElement().asString()
+                .endsWith("No RunPod API key: set RUNPOD_API_KEY (or nanobanana.api-key), "
+                          + "or try the built-in emulator with -Dnanobanana.emulator.enabled=true");
+        assertThat(log()).doesNotContain("\tat ");
+    }
+
+    @Test
+    void sendsJobsWithTheKeyFromTheEnvironmentAndNeverLogsIt() throws Exception {
+        String key = "rpa_FATJAR_SECRET_KEY_42";
+        try (RunpodEmulator endpoint = RunpodEmulator.start(EmulatorSettings.defaults().withApiKey(key)
+                .withLatency(Duration.ofMillis(100)))) {
+            start(Map.of("RUNPOD_API_KEY", key, "NANOBANANA_ENDPOINT_URL", endpoint.endpointUrl()));
+            await().atMost(WAIT).until(() -> log().contains("Sending jobs to " + endpoint.endpointUrl()));
+
+            Files.copy(home.resolve("examples/shoe.json"), home.resolve("inbox-staged.json"));
+            Files.createDirectories(home.resolve("inbox"));
+            Files.move(home.resolve("inbox-staged.json"), home.resolve("inbox/shoe.json"));
+
+            JsonNode record = json(home.resolve("out/completed/shoe.json"));
+            assertThat(record.get("runpodId").asText()).startsWith("sync-");
+            awaitFile(home.resolve("inbox/.done/shoe.json"));
+            assertThat(endpoint.requests(Operation.RUNSYNC)).singleElement()
+                    .satisfies(request -> assertThat(request.authorized()).isTrue());
+            // the examples are for the emulator only: against an endpoint that charges, they are never sent
+            assertThat(home.resolve("out/completed/mug-studio.json")).doesNotExist();
+            assertThat(log()).doesNotContain(key);
+        }
+    }
+
+    private void start(Map<String, String> environment, String... systemProperties) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(List.of(java));
+        command.addAll(List.of(systemProperties));
+        command.addAll(List.of("-jar", APP_JAR.toAbsolutePath().toString()));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile())
+                .redirectErrorStream(true).redirectOutput(output.toFile());
+        builder.environment().keySet().removeIf(name -> name.startsWith("NANOBANANA_") || name.equals("RUNPOD_API_KEY"));
+        builder.environment().putAll(environment);
+        app = builder.start();
+    }
+
+    private String log() throws IOException {
+        return Files.readString(output, StandardCharsets.UTF_8);
+    }
+
+    private Path awaitFile(Path file) {
+        await().atMost(WAIT).until(() -> Files.exists(file) || !app.isAlive());
+        assertThat(file).as("%s (runtime log:%n%s)", file, logQuietly()).exists();
+        return file;
+    }
+
+    private JsonNode json(Path file) throws IOException {
+        return new ObjectMapper().readTree(awaitFile(file).toFile());
+    }
+
+    private String logQuietly() {
+        try {
+            return log();
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+
+    private static void copy(Path from, Path to) throws IOException {
+        try (Stream<Path> tree = Files.walk(from)) {
+            for (Path source : tree.toList()) {
+                Files.copy(source, to.resolve(from.relativize(source).toString()));
+            }
+        }
+    }
+}

@@ -1,0 +1,120 @@
+package dev.nanobanana.camel;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Properties;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.CamelContext;
+import org.apache.camel.RoutesBuilder;
+import org.apache.camel.support.PluginHelper;
+import org.apache.camel.support.ResourceHelper;
+import org.apache.camel.test.junit5.CamelTestSupport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.nanobanana.camel.emulator.EmulatorSettings;
+import dev.nanobanana.camel.emulator.RunpodEmulator;
+
+/**
+ * The pipeline as the standalone runtime runs it (the inbox route from {@code routes/}, the library routes, the
+ * error handling) in a Camel test context, against a fresh built-in emulator on loopback and real folders.
+ */
+abstract class PipelineTestSupport extends CamelTestSupport {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final Duration WAIT = Duration.ofSeconds(20);
+
+    @TempDir
+    Path work;
+    RunpodEmulator emulator;
+
+    Path inbox;
+    Path completed;
+    Path failed;
+
+    /** The emulator for this test; tests may change its settings. */
+    EmulatorSettings emulatorSettings() {
+        return EmulatorSettings.defaults()
+                .withLatency(Duration.ofMillis(50))
+                .withRunsyncWait(Duration.ofMillis(400));
+    }
+
+    /** The pipeline's settings for this test: short waits, so that retries and polling run quickly. */
+    Properties settings() {
+        Properties p = new Properties();
+        p.setProperty("nanobanana.endpoint-url", emulator.endpointUrl());
+        p.setProperty("nanobanana.api-key", emulator.apiKey());
+        p.setProperty("nanobanana.inbox", inbox.toString());
+        p.setProperty("nanobanana.completed-dir", completed.toString());
+        p.setProperty("nanobanana.failed-dir", failed.toString());
+        p.setProperty("nanobanana.concurrency", "4");
+        p.setProperty("nanobanana.retry.max-attempts", "3");
+        p.setProperty("nanobanana.retry.initial-delay", "100");
+        p.setProperty("nanobanana.retry.max-delay", "3s");
+        p.setProperty("nanobanana.http.read-timeout", "10s");
+        p.setProperty("nanobanana.poll.initial-interval", "100");
+        p.setProperty("nanobanana.poll.max-interval", "300");
+        p.setProperty("nanobanana.poll.deadline", "10s");
+        return p;
+    }
+
+    @Override
+    protected void setupResources() throws Exception {
+        emulator = RunpodEmulator.start(emulatorSettings());
+        inbox = Files.createDirectories(work.resolve("inbox"));
+        completed = work.resolve("out/completed");
+        failed = work.resolve("out/failed");
+    }
+
+    @Override
+    protected CamelContext createCamelContext() throws Exception {
+        CamelContext context = super.createCamelContext();
+        context.getPropertiesComponent().setOverrideProperties(settings());
+
+        return context;
+    }
+
+    @Override
+    protected RoutesBuilder[] createRouteBuilders() {
+        return new RoutesBuilder[] { new NanoBananaErrorHandling(), new NanoBananaRoutes() };
+    }
+
+    @BeforeEach
+    void loadInboxRoute() throws Exception {
+        PluginHelper.getRoutesLoader(context)
+                .loadRoutes(ResourceHelper.resolveMandatoryResource(context, "file:routes/inbox.camel.yaml"));
+    }
+
+    @AfterEach
+    void stopEmulator() {
+        emulator.close();
+    }
+
+    /** Drops a job file into the inbox as a user would: written beside it, then moved in. */
+    Path drop(String name, String content) throws IOException {
+        Path staged = Files.writeString(work.resolve(name), content, StandardCharsets.UTF_8);
+        return Files.move(staged, inbox.resolve(name));
+    }
+
+    static Path awaitFile(Path file) {
+        await().atMost(WAIT).until(() -> Files.exists(file));
+        return file;
+    }
+
+    static JsonNode json(Path file) throws IOException {
+        return JSON.readTree(awaitFile(file).toFile());
+    }
+
+    /** The job file once the inbox is done with it: in .done or .failed. */
+    Path processed(String folder, String name) {
+        return awaitFile(inbox.resolve(folder).resolve(name));
+    }
+}
