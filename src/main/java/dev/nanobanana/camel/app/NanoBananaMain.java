@@ -1,0 +1,49 @@
+package dev.nanobanana.camel.app;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.apache.camel.main.Main;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The standalone runtime: Camel Main started from a folder that holds {@code config/application.properties} and the
+ * YAML routes in {@code routes/}.
+ */
+public final class NanoBananaMain {
+
+    static final Path CONFIG = Path.of("config", "application.properties");
+    static final Path LOGGING = Path.of("config", "logback.xml");
+
+    private NanoBananaMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (System.getProperty("logback.configurationFile") == null && Files.isRegularFile(LOGGING)) {
+            System.setProperty("logback.configurationFile", LOGGING.toString());
+        }
+        Logger log = LoggerFactory.getLogger(NanoBananaMain.class);
+        if (!Files.isRegularFile(CONFIG)) {
+            log.error("{} not found in {}: start nano-banana-camel from the folder that holds config/ and routes/",
+                    CONFIG, Path.of("").toAbsolutePath());
+            System.exit(2);
+        }
+        Main main = new Main();
+        main.setPropertyPlaceholderLocations("file:" + CONFIG);
+        main.setInitialProperties(RuntimeSetup.defaults());
+        main.addMainListener(new RuntimeSetup());
+        try {
+            main.run(args);
+        } catch (Exception e) {
+            StartupRefused refused = StartupRefused.in(e);
+            if (refused != null) {
+                log.error(refused.getMessage());
+            } else {
+                log.error("nano-banana-camel could not start: {}", e.getMessage(), e);
+            }
+            System.exit(2);
+        }
+        System.exit(main.getExitCode());
+    }
+}
