@@ -16,7 +16,7 @@ import java.util.concurrent.TimeoutException;
  */
 final class Job {
 
-    private static final Logger LOG = LoggerFactory.getLogger(Job.class);
+    private static final Logger LOG = LoggerFactory.getLogger(RunpodEmulator.class);
 
     private final String id;
     private final EditInput input;
@@ -71,7 +71,7 @@ final class Job {
     /** Ends the job unless it has ended already. */
     void end(JobOutcome result) {
         if (outcome.complete(result)) {
-            LOG.info("Job {} {}", id, result.status());
+            LOG.info("Emulated job {} {}", id, result.status());
         }
     }
 

@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 /** The emulated serverless worker: ends a job that has run its time, with a failure or an image. */
 final class JobWorker {
 
-    private static final Logger LOG = LoggerFactory.getLogger(JobWorker.class);
+    private static final Logger LOG = LoggerFactory.getLogger(RunpodEmulator.class);
 
     private final PromptImageRenderer renderer = new PromptImageRenderer();
     private final long queueDelayMillis;
