@@ -71,8 +71,13 @@ class RuntimeSetup extends MainListenerSupport {
             throw new StartupRefused("The built-in RunPod emulator could not listen on port " + settings.port()
                                      + ": " + e.getMessage() + "; set nanobanana.emulator.port to a free port, or 0");
         }
-        FaultSpec.parse(property(context, "emulator.faults"))
-                .forEach(fault -> started.inject(fault.operation(), fault.fault()));
+        try {
+            FaultSpec.parse(property(context, "emulator.faults"))
+                    .forEach(fault -> started.inject(fault.operation(), fault.fault()));
+        } catch (IllegalArgumentException e) {
+            started.close();
+            throw new StartupRefused("nanobanana.emulator.faults: " + e.getMessage());
+        }
         return started;
     }
 

@@ -1,20 +1,25 @@
 package dev.nanobanana.camel.job;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import org.yaml.snakeyaml.LoaderOptions;
 
 /**
  * Reads a job file (JSON or YAML) into job drafts. A file holds one job, a list of jobs, {@code {"jobs": [...]}} or a
@@ -23,12 +28,28 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
  */
 public class JobReader {
 
-    private static final ObjectMapper JSON = JsonMapper.builder()
+    /** Well above RunPod's 20 MB body, so that a big inline image is refused for its size, with a clear reason. */
+    private static final int MAX_CHARS = 64 * 1024 * 1024;
+    private static final StreamReadConstraints LIMITS = StreamReadConstraints.builder()
+            .maxStringLength(MAX_CHARS)
+            .build();
+    private static final ObjectMapper JSON = JsonMapper.builder(JsonFactory.builder()
+                    .streamReadConstraints(LIMITS)
+                    .build())
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .build();
-    private static final ObjectMapper YAML = YAMLMapper.builder()
+    private static final ObjectMapper YAML = YAMLMapper.builder(YAMLFactory.builder()
+                    .streamReadConstraints(LIMITS)
+                    .loaderOptions(yamlLimits())
+                    .build())
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .build();
+
+    private static LoaderOptions yamlLimits() {
+        LoaderOptions options = new LoaderOptions();
+        options.setCodePointLimit(MAX_CHARS);
+        return options;
+    }
 
     /** Reads a job file; job ids default to the file's name. */
     public List<JobDraft> read(String fileName, byte[] content) {
@@ -37,11 +58,12 @@ public class JobReader {
 
     /** Reads jobs from a file or message; jobs without an id of their own get {@code baseId}, -2, -3... */
     public List<JobDraft> read(String fileName, String baseId, byte[] content) {
+        ObjectMapper mapper = mapperFor(fileName, content);
         JsonNode root;
         try {
-            root = mapperFor(fileName, content).readTree(content);
+            root = mapper.readTree(content);
         } catch (IOException e) {
-            return List.of(JobDraft.unreadable(baseId, fileName, describe(fileName, e)));
+            return List.of(JobDraft.unreadable(baseId, fileName, describe(fileName, mapper == YAML ? "YAML" : "JSON", e)));
         }
         if (root == null || root.isMissingNode() || root.isNull()) {
             return List.of(JobDraft.unreadable(baseId, fileName, nameOf(fileName) + " is empty: it holds no job"));
@@ -130,13 +152,11 @@ public class JobReader {
         if (name.endsWith(".json")) {
             return JSON;
         }
-        String start = new String(content, 0, Math.min(content.length, 64), java.nio.charset.StandardCharsets.UTF_8)
-                .strip();
+        String start = new String(content, 0, Math.min(content.length, 64), StandardCharsets.UTF_8).strip();
         return start.startsWith("{") || start.startsWith("[") ? JSON : YAML;
     }
 
-    private static String describe(String fileName, IOException e) {
-        String format = mapperFor(fileName, new byte[0]) == YAML ? "YAML" : "JSON";
+    private static String describe(String fileName, String format, IOException e) {
         if (e instanceof JsonProcessingException jpe) {
             JsonLocation at = jpe.getLocation();
             String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();

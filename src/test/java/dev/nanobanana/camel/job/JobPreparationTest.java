@@ -1,0 +1,58 @@
+package dev.nanobanana.camel.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
+import org.junit.jupiter.api.Test;
+
+import dev.nanobanana.camel.JobExchange;
+
+class JobPreparationTest {
+
+    private final JobPreparation preparation = new JobPreparation(new JobValidator("1k", "png"));
+
+    private Exchange exchangeWith(Object body) {
+        Exchange exchange = new DefaultExchange(new DefaultCamelContext());
+        exchange.getIn().setBody(body);
+        return exchange;
+    }
+
+    @Test
+    void jobBecomesTheRunsyncBodyWithTheApisFieldNames() throws Exception {
+        Exchange exchange = exchangeWith(Map.of("id", "shoe", "prompt", "p",
+                "images", List.of("https://images.test/a.png"), "aspect_ratio", "3:2"));
+
+        preparation.process(exchange);
+
+        assertThat(new String(exchange.getIn().getBody(byte[].class), StandardCharsets.UTF_8)).isEqualTo(
+                "{\"input\":{\"images\":[\"https://images.test/a.png\"],\"prompt\":\"p\",\"resolution\":\"1k\","
+                + "\"aspect_ratio\":\"3:2\",\"output_format\":\"png\",\"enable_base64_output\":false}}");
+        assertThat(exchange.getProperty(JobExchange.JOB_ID)).isEqualTo("shoe");
+    }
+
+    @Test
+    void bodyOverRunpodsPayloadLimitIsRefused() {
+        String image = "data:image/png;base64," + "A".repeat(21 * 1024 * 1024);
+        Exchange exchange = exchangeWith(Map.of("prompt", "p", "images", List.of(image)));
+
+        assertThatThrownBy(() -> preparation.process(exchange))
+                .isInstanceOf(InvalidJobException.class)
+                .hasMessage("invalid job: the runsync body is 21.0 MB and RunPod takes at most 20 MB: "
+                            + "use image URLs rather than data: URIs");
+    }
+
+    @Test
+    void aMessageWithSeveralJobsIsOneProblem() {
+        Exchange exchange = exchangeWith("[{\"prompt\": \"a\"}, {\"prompt\": \"b\"}]");
+
+        assertThatThrownBy(() -> preparation.process(exchange))
+                .hasMessageContaining("the message holds 2 jobs; send one job at a time");
+    }
+}
