@@ -78,13 +78,16 @@ public class NanoBananaRoutes extends RouteBuilder {
         NanoBananaSettings settings = given != null ? given : NanoBananaSettings.from(getContext());
         bindToRegistry(API_CLIENT, RunpodHttpClients.api(settings.apiKey()));
         bindToRegistry(IMAGE_CLIENT, RunpodHttpClients.imageHost());
-        String timeouts = "&connectTimeout=" + settings.connectTimeout().toMillis()
-                          + "&soTimeout=" + settings.readTimeout().toMillis()
-                          + "&responseTimeout=" + settings.readTimeout().toMillis();
+        // each job in flight holds at most one connection
+        int connections = Math.max(20, settings.concurrency());
+        String clientOptions = "&connectTimeout=" + settings.connectTimeout().toMillis()
+                               + "&soTimeout=" + settings.readTimeout().toMillis()
+                               + "&responseTimeout=" + settings.readTimeout().toMillis()
+                               + "&maxTotalConnections=" + connections + "&connectionsPerRoute=" + connections;
         String runpodApi = settings.endpointUrl() + "?httpClientConfigurer=#" + API_CLIENT
-                           + "&skipRequestHeaders=true&skipResponseHeaders=true" + timeouts;
+                           + "&skipRequestHeaders=true&skipResponseHeaders=true" + clientOptions;
         String imageHost = "https://image-host?httpClientConfigurer=#" + IMAGE_CLIENT
-                           + "&skipRequestHeaders=true&skipResponseHeaders=true&disableStreamCache=true" + timeouts;
+                           + "&skipRequestHeaders=true&skipResponseHeaders=true&disableStreamCache=true" + clientOptions;
         String completedFiles = "file:" + settings.completedDir() + "?fileExist=Override&tempPrefix=.writing-";
         String failedFiles = "file:" + settings.failedDir() + "?fileExist=Override&tempPrefix=.writing-";
         Polling polling = new Polling(settings.pollInitialInterval(), settings.pollMaxInterval(),

@@ -5,10 +5,8 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
-import java.util.function.UnaryOperator;
 
 import org.apache.camel.CamelContext;
-import org.apache.camel.util.TimeUtils;
 
 /**
  * Every {@code nanobanana.*} setting of the pipeline, with its default; read from Camel's property placeholders so
@@ -75,30 +73,31 @@ public record NanoBananaSettings(
         return properties;
     }
 
-    /** Reads the settings from the context's property placeholders, falling back to {@link #DEFAULTS}. */
+    /**
+     * Reads the settings from the context's property placeholders, falling back to {@link #DEFAULTS}.
+     *
+     * @throws IllegalArgumentException naming the key whose value is not usable
+     */
     public static NanoBananaSettings from(CamelContext context) {
-        UnaryOperator<String> get = key -> context.getPropertiesComponent()
-                .resolveProperty(PREFIX + key)
-                .orElseGet(() -> context.resolvePropertyPlaceholders(DEFAULTS.get(key)))
-                .trim();
+        NanoBananaProperties values = new NanoBananaProperties(context);
         return new NanoBananaSettings(
-                stripTrailingSlash(get.apply("endpoint-url")),
-                get.apply("api-key"),
-                get.apply("completed-dir"),
-                get.apply("failed-dir"),
-                positive("concurrency", Integer.parseInt(get.apply("concurrency"))),
-                get.apply("default.resolution"),
-                get.apply("default.output-format"),
-                duration(get.apply("http.connect-timeout")),
-                duration(get.apply("http.read-timeout")),
-                positive("retry.max-attempts", Integer.parseInt(get.apply("retry.max-attempts"))),
-                duration(get.apply("retry.initial-delay")),
-                Double.parseDouble(get.apply("retry.multiplier")),
-                duration(get.apply("retry.max-delay")),
-                duration(get.apply("poll.initial-interval")),
-                duration(get.apply("poll.max-interval")),
-                Double.parseDouble(get.apply("poll.multiplier")),
-                duration(get.apply("poll.deadline")));
+                stripTrailingSlash(values.text("endpoint-url")),
+                values.text("api-key"),
+                values.text("completed-dir"),
+                values.text("failed-dir"),
+                values.number("concurrency", 1),
+                values.text("default.resolution"),
+                values.text("default.output-format"),
+                values.duration("http.connect-timeout"),
+                values.duration("http.read-timeout"),
+                values.number("retry.max-attempts", 1),
+                values.duration("retry.initial-delay"),
+                values.decimal("retry.multiplier"),
+                values.duration("retry.max-delay"),
+                values.duration("poll.initial-interval"),
+                values.duration("poll.max-interval"),
+                values.decimal("poll.multiplier"),
+                values.duration("poll.deadline"));
     }
 
     /** The same settings aimed at another endpoint, such as the built-in emulator. */
@@ -118,17 +117,6 @@ public record NanoBananaSettings(
         // the record's own toString would print the API key
         return "NanoBananaSettings[endpointUrl=" + endpointUrl + ", apiKey=" + (hasApiKey() ? "****" : "<none>")
                + ", completedDir=" + completedDir + ", failedDir=" + failedDir + ", concurrency=" + concurrency + "]";
-    }
-
-    public static Duration duration(String text) {
-        return Duration.ofMillis(TimeUtils.toMilliSeconds(text));
-    }
-
-    private static int positive(String key, int value) {
-        if (value < 1) {
-            throw new IllegalArgumentException(PREFIX + key + " must be at least 1, not " + value);
-        }
-        return value;
     }
 
     private static String stripTrailingSlash(String url) {

@@ -1,15 +1,16 @@
 package dev.nanobanana.camel.app;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.Properties;
 
-import org.apache.camel.CamelContext;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.MainListenerSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.nanobanana.camel.NanoBananaErrorHandling;
+import dev.nanobanana.camel.NanoBananaProperties;
 import dev.nanobanana.camel.NanoBananaRoutes;
 import dev.nanobanana.camel.NanoBananaSettings;
 import dev.nanobanana.camel.emulator.EmulatorSettings;
@@ -35,21 +36,31 @@ class RuntimeSetup extends MainListenerSupport {
 
     @Override
     public void beforeConfigure(BaseMainSupport main) {
-        CamelContext context = main.getCamelContext();
-        NanoBananaSettings settings = NanoBananaSettings.from(context);
-        if (Boolean.parseBoolean(property(context, "emulator.enabled"))) {
-            emulator = startEmulator(context);
-            settings = settings.withEndpoint(emulator.endpointUrl(), emulator.apiKey());
-            LOG.warn("Using the built-in RunPod emulator at {}: its images are placeholders and nothing is charged",
-                    emulator.endpointUrl());
-        } else if (!settings.hasApiKey()) {
-            throw new StartupRefused("No RunPod API key: set RUNPOD_API_KEY (or nanobanana.api-key), "
-                                     + "or try the built-in emulator with -Dnanobanana.emulator.enabled=true");
-        } else {
-            LOG.info("Sending jobs to {}", settings.endpointUrl());
+        NanoBananaSettings settings;
+        try {
+            settings = settings(new NanoBananaProperties(main.getCamelContext()));
+        } catch (IllegalArgumentException e) {
+            // a key with a value that is not usable: the message names it
+            throw new StartupRefused(e.getMessage());
         }
         main.configure().addRoutesBuilder(new NanoBananaErrorHandling(settings));
         main.configure().addRoutesBuilder(new NanoBananaRoutes(settings));
+    }
+
+    private NanoBananaSettings settings(NanoBananaProperties properties) {
+        NanoBananaSettings settings = NanoBananaSettings.from(properties.context());
+        if (properties.flag("emulator.enabled")) {
+            emulator = startEmulator(properties);
+            LOG.warn("Using the built-in RunPod emulator at {}: its images are placeholders and nothing is charged",
+                    emulator.endpointUrl());
+            return settings.withEndpoint(emulator.endpointUrl(), emulator.apiKey());
+        }
+        if (!settings.hasApiKey()) {
+            throw new StartupRefused("No RunPod API key: set RUNPOD_API_KEY (or nanobanana.api-key), "
+                                     + "or try the built-in emulator with -Dnanobanana.emulator.enabled=true");
+        }
+        LOG.info("Sending jobs to {}", settings.endpointUrl());
+        return settings;
     }
 
     @Override
@@ -59,11 +70,17 @@ class RuntimeSetup extends MainListenerSupport {
         }
     }
 
-    private static RunpodEmulator startEmulator(CamelContext context) {
+    private static RunpodEmulator startEmulator(NanoBananaProperties properties) {
         EmulatorSettings settings = EmulatorSettings.defaults()
-                .withPort(Integer.parseInt(property(context, "emulator.port")))
-                .withLatency(NanoBananaSettings.duration(property(context, "emulator.latency")))
-                .withRunsyncWait(NanoBananaSettings.duration(property(context, "emulator.runsync-wait")));
+                .withPort(properties.number("emulator.port", 0))
+                .withLatency(properties.duration("emulator.latency"))
+                .withRunsyncWait(properties.duration("emulator.runsync-wait"));
+        List<FaultSpec> faults;
+        try {
+            faults = FaultSpec.parse(properties.text("emulator.faults"));
+        } catch (IllegalArgumentException e) {
+            throw new StartupRefused("nanobanana.emulator.faults: " + e.getMessage());
+        }
         RunpodEmulator started;
         try {
             started = RunpodEmulator.start(settings);
@@ -71,18 +88,7 @@ class RuntimeSetup extends MainListenerSupport {
             throw new StartupRefused("The built-in RunPod emulator could not listen on port " + settings.port()
                                      + ": " + e.getMessage() + "; set nanobanana.emulator.port to a free port, or 0");
         }
-        try {
-            FaultSpec.parse(property(context, "emulator.faults"))
-                    .forEach(fault -> started.inject(fault.operation(), fault.fault()));
-        } catch (IllegalArgumentException e) {
-            started.close();
-            throw new StartupRefused("nanobanana.emulator.faults: " + e.getMessage());
-        }
+        faults.forEach(fault -> started.inject(fault.operation(), fault.fault()));
         return started;
-    }
-
-    private static String property(CamelContext context, String key) {
-        return context.getPropertiesComponent().resolveProperty(NanoBananaSettings.PREFIX + key)
-                .orElse(NanoBananaSettings.DEFAULTS.get(key)).trim();
     }
 }

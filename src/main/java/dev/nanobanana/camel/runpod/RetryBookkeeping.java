@@ -7,35 +7,55 @@ import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.http.base.HttpOperationFailedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import dev.nanobanana.camel.JobExchange;
+import dev.nanobanana.camel.JobStep;
 
 /**
  * Runs each time a step of a job fails, before Camel's error handler decides on a retry: records the attempts made,
- * and when the server said how long to wait ({@code Retry-After}), has the next retry wait that long (up to the
- * configured maximum) instead of the exponential backoff.
+ * says in the log what will be retried, and when the server said how long to wait ({@code Retry-After}), has the next
+ * retry wait that long (up to the configured maximum) instead of the exponential backoff.
  */
 public class RetryBookkeeping implements Processor {
 
+    private static final Logger LOG = LoggerFactory.getLogger(RetryBookkeeping.class);
+
+    private final int maxAttempts;
     private final Duration maxDelay;
     private final Clock clock;
 
-    public RetryBookkeeping(Duration maxDelay, Clock clock) {
+    public RetryBookkeeping(int maxAttempts, Duration maxDelay, Clock clock) {
+        this.maxAttempts = maxAttempts;
         this.maxDelay = maxDelay;
         this.clock = clock;
     }
 
     @Override
     public void process(Exchange exchange) {
-        exchange.setProperty(JobExchange.ATTEMPTS,
-                exchange.getIn().getHeader(Exchange.REDELIVERY_COUNTER, 1, Integer.class));
-        Exception failure = exchange.getException();
-        if (failure instanceof HttpOperationFailedException http && retryAfter(http.getResponseHeaders()) != null) {
-            Duration wait = retryAfter(http.getResponseHeaders());
-            exchange.getIn().setHeader(Exchange.REDELIVERY_DELAY, Math.min(wait.toMillis(), maxDelay.toMillis()));
+        int attempts = exchange.getIn().getHeader(Exchange.REDELIVERY_COUNTER, 1, Integer.class);
+        exchange.setProperty(JobExchange.ATTEMPTS, attempts);
+        Throwable failure = TransientFailures.caught(exchange);
+        JobStep step = JobExchange.step(exchange);
+        Duration wait = failure instanceof HttpOperationFailedException http ? retryAfter(http.getResponseHeaders())
+                : null;
+        if (wait != null) {
+            wait = wait.compareTo(maxDelay) > 0 ? maxDelay : wait;
+            exchange.getIn().setHeader(Exchange.REDELIVERY_DELAY, wait.toMillis());
         } else {
             exchange.getIn().removeHeader(Exchange.REDELIVERY_DELAY);
         }
+        if (attempts < maxAttempts && TransientFailures.isTransient(failure, step)) {
+            LOG.warn("Job {}: {} failed ({}), attempt {} of {}; retrying {}", JobExchange.jobId(exchange),
+                    step.description(), describe(failure), attempts, maxAttempts,
+                    wait != null ? "in " + wait.toSeconds() + " s as the server asked" : "with backoff");
+        }
+    }
+
+    private static String describe(Throwable failure) {
+        return failure instanceof HttpOperationFailedException http ? "HTTP " + http.getStatusCode()
+                : failure.getClass().getSimpleName() + ": " + failure.getMessage();
     }
 
     private Duration retryAfter(Map<String, String> headers) {

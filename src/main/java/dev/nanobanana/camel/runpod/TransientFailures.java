@@ -1,21 +1,44 @@
 package dev.nanobanana.camel.runpod;
 
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+
 import org.apache.camel.Exchange;
 import org.apache.camel.Predicate;
 import org.apache.camel.http.base.HttpOperationFailedException;
 
-/** Which HTTP answers are worth another attempt: 408, 429 and 5xx. 400, 401, 403 and 404 are final. */
+import dev.nanobanana.camel.JobExchange;
+import dev.nanobanana.camel.JobStep;
+
+/**
+ * Which failures are worth another attempt: I/O errors and HTTP 408, 429 and 5xx. HTTP 400, 401, 403 and 404 are
+ * final, and so is a submit that got no answer in time: RunPod may be running that job already, and submitting it
+ * again could pay for it twice.
+ */
 public final class TransientFailures {
 
-    /** Matches an exchange that failed with a transient HTTP status. */
-    public static final Predicate TRANSIENT_STATUS = exchange ->
-            exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class) instanceof HttpOperationFailedException e
-            && isTransient(e.getStatusCode());
+    /** Matches an exchange whose caught failure is transient at the step the job is in. */
+    public static final Predicate TRANSIENT = exchange -> isTransient(caught(exchange), JobExchange.step(exchange));
 
     private TransientFailures() {
     }
 
-    public static boolean isTransient(int status) {
+    public static boolean isTransient(Throwable failure, JobStep step) {
+        if (failure instanceof HttpOperationFailedException http) {
+            return isTransientStatus(http.getStatusCode());
+        }
+        if (failure instanceof SocketTimeoutException) {
+            return step != JobStep.SUBMIT;
+        }
+        return failure instanceof IOException;
+    }
+
+    public static boolean isTransientStatus(int status) {
         return status == 408 || status == 429 || status >= 500;
+    }
+
+    static Throwable caught(Exchange exchange) {
+        Throwable caught = exchange.getException();
+        return caught != null ? caught : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
     }
 }

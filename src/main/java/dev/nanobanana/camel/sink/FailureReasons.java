@@ -42,6 +42,11 @@ final class FailureReasons {
         if (failure instanceof HttpOperationFailedException http) {
             return httpStatus(http.getStatusCode(), step, tries, runpodError);
         }
+        if (failure instanceof SocketTimeoutException && step == JobStep.SUBMIT) {
+            return "no answer in time while " + step.description() + " (" + failure.getMessage() + "). The job was "
+                   + "not submitted again, because RunPod may be running it already: look for it in your RunPod "
+                   + "console before you drop it again, and raise nanobanana.http.read-timeout if this recurs";
+        }
         if (failure instanceof SocketTimeoutException) {
             return "no answer in time while " + step.description() + tries + " (" + failure.getMessage()
                    + "); raise nanobanana.http.read-timeout if the network is slow";

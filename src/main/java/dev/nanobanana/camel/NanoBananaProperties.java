@@ -1,0 +1,72 @@
+package dev.nanobanana.camel;
+
+import static dev.nanobanana.camel.NanoBananaSettings.DEFAULTS;
+import static dev.nanobanana.camel.NanoBananaSettings.PREFIX;
+
+import java.time.Duration;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.util.TimeUtils;
+
+/**
+ * Reads {@code nanobanana.*} keys from a context's property placeholders, falling back to their
+ * {@link NanoBananaSettings#DEFAULTS}, and refuses a value that is not usable with a message that names the key.
+ */
+public record NanoBananaProperties(CamelContext context) {
+
+    /** The value of {@code nanobanana.<key>}, such as {@code text("inbox")}. */
+    public String text(String key) {
+        return context.getPropertiesComponent().resolveProperty(PREFIX + key)
+                .orElseGet(() -> context.resolvePropertyPlaceholders(DEFAULTS.get(key)))
+                .trim();
+    }
+
+    public int number(String key, int min) {
+        String text = text(key);
+        try {
+            int value = Integer.parseInt(text);
+            if (value >= min) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        throw refused(key, "a whole number of at least " + min, text);
+    }
+
+    public double decimal(String key) {
+        String text = text(key);
+        try {
+            return Double.parseDouble(text);
+        } catch (NumberFormatException e) {
+            throw refused(key, "a number", text);
+        }
+    }
+
+    public Duration duration(String key) {
+        String text = text(key);
+        long millis;
+        try {
+            millis = TimeUtils.toMilliSeconds(text);
+        } catch (RuntimeException e) {
+            // TimeUtils fails on some text with an index error rather than an IllegalArgumentException
+            millis = -1;
+        }
+        if (millis < 0) {
+            throw refused(key, "a duration such as 500, 10s or 2m", text);
+        }
+        return Duration.ofMillis(millis);
+    }
+
+    public boolean flag(String key) {
+        String text = text(key);
+        if (text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false")) {
+            return Boolean.parseBoolean(text);
+        }
+        throw refused(key, "true or false", text);
+    }
+
+    private static IllegalArgumentException refused(String key, String expected, String text) {
+        return new IllegalArgumentException(PREFIX + key + " must be " + expected + ", not \"" + text + "\"");
+    }
+}

@@ -1,0 +1,42 @@
+package dev.nanobanana.camel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.Properties;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+
+import dev.nanobanana.camel.emulator.EmulatorSettings;
+import dev.nanobanana.camel.emulator.Fault;
+import dev.nanobanana.camel.emulator.Operation;
+
+/** A submit that got no answer in time may be running at RunPod already: it is never sent twice. */
+class SubmitTimeoutTest extends PipelineTestSupport {
+
+    @Override
+    EmulatorSettings emulatorSettings() {
+        return super.emulatorSettings().withRunsyncWait(Duration.ofSeconds(5));
+    }
+
+    @Override
+    Properties settings() {
+        Properties settings = super.settings();
+        settings.setProperty("nanobanana.http.read-timeout", "1s");
+        return settings;
+    }
+
+    @Test
+    void submitWithoutAnAnswerInTimeIsRecordedAndNotSentAgain() throws Exception {
+        emulator.inject(Operation.RUNSYNC, Fault.jobRunsFor(Duration.ofSeconds(3)));
+        drop("shoe.json", PipelineTest.job(""));
+
+        JsonNode record = json(failed.resolve("shoe.error.json"));
+        assertThat(record.get("reason").asText())
+                .startsWith("no answer in time while submitting the job to RunPod")
+                .contains("not submitted again, because RunPod may be running it already");
+        assertThat(record.get("attempts").asInt()).isEqualTo(1);
+        assertThat(emulator.requests(Operation.RUNSYNC)).hasSize(1);
+    }
+}
