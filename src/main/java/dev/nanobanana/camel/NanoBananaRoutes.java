@@ -86,6 +86,7 @@ public class NanoBananaRoutes extends RouteBuilder {
                                + "&maxTotalConnections=" + connections + "&connectionsPerRoute=" + connections;
         String runpodApi = settings.endpointUrl() + "?httpClientConfigurer=#" + API_CLIENT
                            + "&skipRequestHeaders=true&skipResponseHeaders=true" + clientOptions;
+        // each download goes to the image's own URL, set by ImageSource as the message's CamelHttpUri
         String imageHost = "https://image-host?httpClientConfigurer=#" + IMAGE_CLIENT
                            + "&skipRequestHeaders=true&skipResponseHeaders=true&disableStreamCache=true" + clientOptions;
         String completedFiles = "file:" + settings.completedDir() + "?fileExist=Override&tempPrefix=.writing-";
@@ -154,9 +155,7 @@ public class NanoBananaRoutes extends RouteBuilder {
         return from(endpoint).routeId(endpoint.substring("direct:".length())).errorHandler(noErrorHandler());
     }
 
-    /**
-     * A call to RunPod's API whose answer becomes the job's result.
-     */
+    /** A call to RunPod's API whose answer becomes the job's result. */
     private void runpodCall(ProcessorDefinition<?> route, JobStep step, String method, String runpodApi,
             Function<Exchange, Object> uri) {
         route.setProperty(JobExchange.STEP, constant(step))
@@ -194,7 +193,7 @@ public class NanoBananaRoutes extends RouteBuilder {
     }
 
     private void failed(Exchange exchange, ErrorRecord record) throws Exception {
-        String id = record.jobId() != null ? record.jobId() : JobIds.fromFileName("job-" + exchange.getExchangeId());
+        String id = record.jobId() != null ? record.jobId() : "job-" + exchange.getExchangeId();
         String file = id + ".error.json";
         record(exchange, record, file);
         exchange.setProperty(JobExchange.OUTCOME, JobOutcome.failed(id, record.reason(), file));
