@@ -50,6 +50,15 @@ public final class JobExchange {
         return exchange.getProperty(RESULT, RunpodResult.class);
     }
 
+    /**
+     * What the job failed with: the exception while Camel's error handler decides on a retry, the caught one once
+     * the failure is handled.
+     */
+    public static Throwable failure(Exchange exchange) {
+        Exception current = exchange.getException();
+        return current != null ? current : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+    }
+
     public static JobStep step(Exchange exchange) {
         return exchange.getProperty(STEP, JobStep.READ, JobStep.class);
     }

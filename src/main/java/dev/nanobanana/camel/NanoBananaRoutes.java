@@ -18,7 +18,6 @@ import org.apache.camel.spi.ThreadPoolProfile;
 import dev.nanobanana.camel.job.EditJob;
 import dev.nanobanana.camel.job.JobDraft;
 import dev.nanobanana.camel.job.JobFileFailedException;
-import dev.nanobanana.camel.job.JobIds;
 import dev.nanobanana.camel.job.JobOutcome;
 import dev.nanobanana.camel.job.JobOutcomes;
 import dev.nanobanana.camel.job.JobPreparation;
@@ -171,7 +170,7 @@ public class NanoBananaRoutes extends RouteBuilder {
         String name = exchange.getIn().getHeader(Exchange.FILE_NAME, String.class);
         String path = exchange.getIn().getHeader(Exchange.FILE_PATH, name, String.class);
         byte[] content = exchange.getIn().getBody(byte[].class);
-        List<JobDraft> drafts = reader.read(path, JobIds.fromFileName(name), content == null ? new byte[0] : content);
+        List<JobDraft> drafts = reader.read(path, content == null ? new byte[0] : content);
         log.info("{}: {} job(s)", path, drafts.size());
         exchange.getIn().setBody(drafts);
     }

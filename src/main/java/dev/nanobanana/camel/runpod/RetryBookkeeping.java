@@ -36,7 +36,7 @@ public class RetryBookkeeping implements Processor {
     public void process(Exchange exchange) {
         int attempts = exchange.getIn().getHeader(Exchange.REDELIVERY_COUNTER, 1, Integer.class);
         exchange.setProperty(JobExchange.ATTEMPTS, attempts);
-        Throwable failure = TransientFailures.caught(exchange);
+        Throwable failure = JobExchange.failure(exchange);
         JobStep step = JobExchange.step(exchange);
         Duration wait = failure instanceof HttpOperationFailedException http ? retryAfter(http.getResponseHeaders())
                 : null;

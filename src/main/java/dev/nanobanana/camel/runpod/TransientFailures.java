@@ -3,7 +3,6 @@ package dev.nanobanana.camel.runpod;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 
-import org.apache.camel.Exchange;
 import org.apache.camel.Predicate;
 import org.apache.camel.http.base.HttpOperationFailedException;
 
@@ -18,7 +17,8 @@ import dev.nanobanana.camel.JobStep;
 public final class TransientFailures {
 
     /** Matches an exchange whose caught failure is transient at the step the job is in. */
-    public static final Predicate TRANSIENT = exchange -> isTransient(caught(exchange), JobExchange.step(exchange));
+    public static final Predicate TRANSIENT = exchange -> isTransient(JobExchange.failure(exchange),
+            JobExchange.step(exchange));
 
     private TransientFailures() {
     }
@@ -35,10 +35,5 @@ public final class TransientFailures {
 
     public static boolean isTransientStatus(int status) {
         return status == 408 || status == 429 || status >= 500;
-    }
-
-    static Throwable caught(Exchange exchange) {
-        Throwable caught = exchange.getException();
-        return caught != null ? caught : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
     }
 }

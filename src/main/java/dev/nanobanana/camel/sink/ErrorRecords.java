@@ -2,6 +2,7 @@ package dev.nanobanana.camel.sink;
 
 import java.io.IOException;
 import java.time.Clock;
+import java.util.Objects;
 import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -28,7 +29,8 @@ public class ErrorRecords {
     }
 
     public ErrorRecord of(Exchange exchange) {
-        Throwable failure = failure(exchange);
+        Throwable failure = Objects.requireNonNullElseGet(JobExchange.failure(exchange),
+                () -> new IllegalStateException("the job failed without an exception"));
         JobStep step = JobExchange.step(exchange);
         int attempts = exchange.getProperty(JobExchange.ATTEMPTS, 1, Integer.class);
         Integer httpStatus = null;
@@ -63,14 +65,6 @@ public class ErrorRecords {
                 exchange.getProperty(JobExchange.SOURCE_FILE, String.class),
                 clock.instant(),
                 failure.getClass().getName() + ": " + failure.getMessage());
-    }
-
-    private static Throwable failure(Exchange exchange) {
-        Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        if (caught == null) {
-            caught = exchange.getException();
-        }
-        return caught != null ? caught : new IllegalStateException("the job failed without an exception");
     }
 
     /** The JSON inside an error text such as {@code Error submitting task: 400, {"code":400,"message":"..."}}. */

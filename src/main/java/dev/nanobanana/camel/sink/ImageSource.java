@@ -40,8 +40,7 @@ public class ImageSource implements Processor {
         if (ref.startsWith("data:")) {
             int comma = ref.indexOf(',');
             if (comma < 0 || !ref.substring(0, comma).endsWith(";base64")) {
-                throw new RunpodProtocolException("RunPod's image is a data URI that is not base64: "
-                                                  + ref.substring(0, Math.min(ref.length(), 40)) + "...");
+                throw new RunpodProtocolException("RunPod's image is a data URI that is not base64: " + start(ref));
             }
             data = ref.substring(comma + 1);
         }
@@ -49,13 +48,17 @@ public class ImageSource implements Processor {
         try {
             image = Base64.getDecoder().decode(data.replaceAll("\\s", ""));
         } catch (IllegalArgumentException e) {
-            throw new RunpodProtocolException("RunPod's image output is neither a URL nor base64: "
-                                              + ref.substring(0, Math.min(ref.length(), 40)) + "...");
+            throw new RunpodProtocolException("RunPod's image output is neither a URL nor base64: " + start(ref));
         }
         if (!isImage(image)) {
             throw new RunpodProtocolException("RunPod's base64 output does not decode to a PNG or JPEG image");
         }
         return image;
+    }
+
+    /** The start of an image reference, enough to recognise it; the whole can be megabytes of base64. */
+    private static String start(String ref) {
+        return ref.substring(0, Math.min(ref.length(), 40)) + "...";
     }
 
     private static boolean isImage(byte[] bytes) {
