@@ -179,7 +179,7 @@ public class NanoBananaRoutes extends RouteBuilder {
         EditJob job = JobExchange.job(exchange);
         String file = job.id() + "." + job.imageExtension();
         exchange.setProperty(JobExchange.IMAGE_FILE, file);
-        exchange.getIn().setHeader(Exchange.FILE_NAME, file);
+        nameSinkFile(exchange, file);
     }
 
     private void completed(Exchange exchange) {
@@ -200,8 +200,18 @@ public class NanoBananaRoutes extends RouteBuilder {
     }
 
     private static void record(Exchange exchange, Object record, String fileName) throws Exception {
-        exchange.getIn().setHeader(Exchange.FILE_NAME, fileName);
+        nameSinkFile(exchange, fileName);
         exchange.getIn().setBody(RECORDS.writeValueAsBytes(record));
+    }
+
+    /**
+     * Names the file a sink writes. The job's message still carries its source's file headers, and the file producer
+     * would take its temporary name from CamelFileNameOnly: the same for every job of a file, so that jobs finishing
+     * together would overwrite each other's temporary file.
+     */
+    private static void nameSinkFile(Exchange exchange, String fileName) {
+        exchange.getIn().removeHeaders("CamelFile*");
+        exchange.getIn().setHeader(Exchange.FILE_NAME, fileName);
     }
 
     private ExecutorService jobThreads(NanoBananaSettings settings) {

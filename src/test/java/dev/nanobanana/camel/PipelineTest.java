@@ -206,6 +206,23 @@ class PipelineTest extends PipelineTestSupport {
     }
 
     @Test
+    void jobsOfOneFileFinishingTogetherEachGetTheirOwnFiles() throws Exception {
+        StringBuilder jobs = new StringBuilder("jobs:\n");
+        for (int i = 1; i <= 8; i++) {
+            jobs.append("  - {prompt: job ").append(i).append(", images: [https://images.test/a.png]}\n");
+        }
+        drop("together.yaml", jobs.toString());
+
+        assertThat(processed(".done", "together.yaml")).exists();
+        for (String id : List.of("together", "together-2", "together-3", "together-4", "together-5", "together-6",
+                "together-7", "together-8")) {
+            assertThat(json(completed.resolve(id + ".json")).get("jobId").asText()).isEqualTo(id);
+            assertThat(ImageIO.read(completed.resolve(id + ".png").toFile())).isNotNull();
+        }
+        assertThat(failed).doesNotExist();
+    }
+
+    @Test
     void rawRunsyncBodyIsAJob() throws Exception {
         drop("curl-body.json", "{\"input\": " + job("\"output_format\": \"jpeg\"") + "}");
 
