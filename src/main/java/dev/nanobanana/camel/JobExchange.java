@@ -1,53 +1,56 @@
 package dev.nanobanana.camel;
 
+import java.util.function.UnaryOperator;
+
 import org.apache.camel.Exchange;
 
-import dev.nanobanana.camel.job.EditJob;
+import dev.nanobanana.camel.ledger.JobState;
 import dev.nanobanana.camel.runpod.RunpodResult;
-import dev.nanobanana.camel.runpod.RunsyncRequest;
 
-/** The exchange properties in which a job carries its state through the routes. */
+/** The exchange properties a job carries through the routes: its state, and what the step it is in needs. */
 public final class JobExchange {
 
     /** The job's id, known from the moment it is read; names its files in the sinks. */
     public static final String JOB_ID = "NanoBananaJobId";
-    /** The job file the job came from, as its source gave it. */
-    public static final String SOURCE_FILE = "NanoBananaSourceFile";
-    /** The job as read, before validation (a {@link dev.nanobanana.camel.job.JobDraft}). */
-    public static final String DRAFT = "NanoBananaDraft";
-    public static final String JOB = "NanoBananaJob";
-    public static final String REQUEST = "NanoBananaRunsyncRequest";
-    /** RunPod's latest answer about the job. */
-    public static final String RESULT = "NanoBananaResult";
-    public static final String SUBMITTED_AT = "NanoBananaSubmittedAt";
+    /** Everything known about the job: a {@link JobState}. */
+    public static final String STATE = "NanoBananaJobState";
+    /** Where the job ended: a {@link dev.nanobanana.camel.job.JobOutcome}. */
+    public static final String OUTCOME = "NanoBananaOutcome";
+    /**
+     * The endpoint that takes the images and records of completed jobs, set by the route that picks the job file up;
+     * the folder {@code nanobanana.completed-dir} when it is not set.
+     */
+    public static final String COMPLETED_SINK = "NanoBananaCompletedSink";
+    /** The endpoint that takes the error records of failed jobs; the folder {@code nanobanana.failed-dir} by default. */
+    public static final String FAILED_SINK = "NanoBananaFailedSink";
+    /** The folder a job file was read from, for images the job names by a path relative to it. */
+    public static final String LOCAL_FOLDER = "NanoBananaLocalFolder";
     /** The {@link JobStep} the job is in, so that a failure can say what failed. */
     public static final String STEP = "NanoBananaStep";
     /** Attempts made at the step that failed last. */
     public static final String ATTEMPTS = "NanoBananaAttempts";
     public static final String POLLS = "NanoBananaPolls";
     public static final String POLL_STARTED = "NanoBananaPollStarted";
-    public static final String IMAGE_URL = "NanoBananaImageUrl";
-    public static final String IMAGE_FILE = "NanoBananaImageFile";
-    /** Where the job ended: a {@link dev.nanobanana.camel.job.JobOutcome}. */
-    public static final String OUTCOME = "NanoBananaOutcome";
 
     private JobExchange() {
+    }
+
+    public static JobState state(Exchange exchange) {
+        return exchange.getProperty(STATE, JobState.class);
+    }
+
+    public static void update(Exchange exchange, UnaryOperator<JobState> change) {
+        exchange.setProperty(STATE, change.apply(state(exchange)));
     }
 
     public static String jobId(Exchange exchange) {
         return exchange.getProperty(JOB_ID, String.class);
     }
 
-    public static EditJob job(Exchange exchange) {
-        return exchange.getProperty(JOB, EditJob.class);
-    }
-
-    public static RunsyncRequest request(Exchange exchange) {
-        return exchange.getProperty(REQUEST, RunsyncRequest.class);
-    }
-
+    /** RunPod's latest answer about the job, or null before the first. */
     public static RunpodResult result(Exchange exchange) {
-        return exchange.getProperty(RESULT, RunpodResult.class);
+        JobState state = state(exchange);
+        return state == null ? null : state.result();
     }
 
     /**

@@ -35,7 +35,8 @@ public class NanoBananaErrorHandling extends RouteConfigurationBuilder {
     public void configuration() {
         NanoBananaSettings settings = given != null ? given : NanoBananaSettings.from(getContext());
         RouteConfigurationDefinition configuration = routeConfiguration(ID);
-        configuration.errorHandler(defaultErrorHandler().onExceptionOccurred(
+        // a job waiting for its next attempt holds no thread
+        configuration.errorHandler(defaultErrorHandler().asyncDelayedRedelivery().onExceptionOccurred(
                 new RetryBookkeeping(settings.retryMaxAttempts(), settings.retryMaxDelay(), Clock.systemUTC())));
 
         configuration.onException(IOException.class, HttpOperationFailedException.class)
@@ -46,6 +47,7 @@ public class NanoBananaErrorHandling extends RouteConfigurationBuilder {
                 .backOffMultiplier(settings.retryMultiplier())
                 .maximumRedeliveryDelay(settings.retryMaxDelay().toMillis())
                 .useCollisionAvoidance()
+                .asyncDelayedRedelivery()
                 // RetryBookkeeping says which job is retried, and why
                 .logRetryAttempted(false)
                 .handled(true)

@@ -1,9 +1,9 @@
 package dev.nanobanana.camel;
 
+import java.io.File;
+import java.nio.file.Path;
 import java.time.Clock;
-import java.util.List;
 import java.util.concurrent.ExecutorService;
-import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -11,48 +11,50 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.model.ProcessorDefinition;
 import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.spi.ThreadPoolProfile;
 
 import dev.nanobanana.camel.job.EditJob;
-import dev.nanobanana.camel.job.JobDraft;
 import dev.nanobanana.camel.job.JobFileFailedException;
 import dev.nanobanana.camel.job.JobOutcome;
 import dev.nanobanana.camel.job.JobOutcomes;
 import dev.nanobanana.camel.job.JobPreparation;
-import dev.nanobanana.camel.job.JobReader;
 import dev.nanobanana.camel.job.JobValidator;
+import dev.nanobanana.camel.ledger.JobState;
 import dev.nanobanana.camel.runpod.Polling;
-import dev.nanobanana.camel.runpod.RunpodAnswer;
-import dev.nanobanana.camel.runpod.RunpodHttpClients;
+import dev.nanobanana.camel.runpod.RunpodCall;
+import dev.nanobanana.camel.runpod.RunpodClient;
 import dev.nanobanana.camel.runpod.RunpodResult;
 import dev.nanobanana.camel.sink.ErrorRecord;
 import dev.nanobanana.camel.sink.ErrorRecords;
-import dev.nanobanana.camel.sink.ImageSource;
+import dev.nanobanana.camel.sink.ImageDownload;
+import dev.nanobanana.camel.sink.ImageSpool;
 import dev.nanobanana.camel.sink.ResultRecord;
 
 /**
  * The pipeline from a job to the sinks, for any CamelContext. Send a job file to {@link #JOB_FILE} or a single job to
  * {@link #JOB}; add {@link NanoBananaErrorHandling} to the same context.
+ *
+ * <p>A job is paid for, kept, then delivered: it is submitted and polled under the in-flight limit, holding no thread
+ * while RunPod works; its image is streamed into the spool the moment it exists; then the image and its record go to
+ * the completed sink the job's source named, or the error record to the failed sink.
  */
 public class NanoBananaRoutes extends RouteBuilder {
 
     /**
-     * A job file: the body is its content, {@code CamelFileName} its name. Its jobs run in parallel; the exchange fails
-     * with a {@link dev.nanobanana.camel.job.JobFileFailedException} when any of them did not complete.
+     * A job file: the body is its content, {@code CamelFileName} (or {@code CamelAwsS3Key}) its name. Its jobs run
+     * side by side; the exchange fails with a {@link JobFileFailedException} when any of them did not complete.
      */
     public static final String JOB_FILE = "direct:nanobanana-job-file";
     /** One job: a map, JSON or YAML text, or an {@link EditJob}. Ends in the completed or the failed sink. */
     public static final String JOB = "direct:nanobanana-job";
-    public static final String COMPLETED_SINK = "direct:nanobanana-completed-sink";
     public static final String FAILED_SINK = "direct:nanobanana-failed-sink";
 
     static final String SUBMIT = "direct:nanobanana-submit";
     static final String POLL = "direct:nanobanana-poll";
     static final String CANCEL = "direct:nanobanana-cancel";
-    static final String API_CLIENT = "nanobananaRunpodApiClient";
-    static final String IMAGE_CLIENT = "nanobananaImageClient";
+    static final String KEEP = "direct:nanobanana-keep";
+    static final String DELIVER = "direct:nanobanana-deliver";
 
     private static final ObjectMapper RECORDS = new ObjectMapper()
             .registerModule(new JavaTimeModule())
@@ -61,7 +63,7 @@ public class NanoBananaRoutes extends RouteBuilder {
 
     private final NanoBananaSettings given;
     private final Clock clock = Clock.systemUTC();
-    private final JobReader reader = new JobReader();
+    private final JobFileReading reading = new JobFileReading();
 
     /** Reads its settings from the context's {@code nanobanana.*} properties. */
     public NanoBananaRoutes() {
@@ -75,24 +77,17 @@ public class NanoBananaRoutes extends RouteBuilder {
     @Override
     public void configure() {
         NanoBananaSettings settings = given != null ? given : NanoBananaSettings.from(getContext());
-        bindToRegistry(API_CLIENT, RunpodHttpClients.api(settings.apiKey()));
-        bindToRegistry(IMAGE_CLIENT, RunpodHttpClients.imageHost());
-        // each job in flight holds at most one connection
-        int connections = Math.max(20, settings.concurrency());
-        String clientOptions = "&connectTimeout=" + settings.connectTimeout().toMillis()
-                               + "&soTimeout=" + settings.readTimeout().toMillis()
-                               + "&responseTimeout=" + settings.readTimeout().toMillis()
-                               + "&maxTotalConnections=" + connections + "&connectionsPerRoute=" + connections;
-        String runpodApi = settings.endpointUrl() + "?httpClientConfigurer=#" + API_CLIENT
-                           + "&skipRequestHeaders=true&skipResponseHeaders=true" + clientOptions;
-        // each download goes to the image's own URL, set by ImageSource as the message's CamelHttpUri
-        String imageHost = "https://image-host?httpClientConfigurer=#" + IMAGE_CLIENT
-                           + "&skipRequestHeaders=true&skipResponseHeaders=true&disableStreamCache=true" + clientOptions;
-        String completedFiles = "file:" + settings.completedDir() + "?fileExist=Override&tempPrefix=.writing-";
-        String failedFiles = "file:" + settings.failedDir() + "?fileExist=Override&tempPrefix=.writing-";
+        ImageSpool spool = new ImageSpool(Path.of(settings.spoolDir()));
+        RunpodClient runpod = new RunpodClient(settings.endpointUrl(), settings.apiKey(), settings.connectTimeout(),
+                settings.readTimeout(), spool.dir());
+        JobSlots slots = new JobSlots(settings.concurrency());
+        getContext().getRegistry().bind("nanobananaJobSlots", slots);
         Polling polling = new Polling(settings.pollInitialInterval(), settings.pollMaxInterval(),
                 settings.pollMultiplier(), settings.pollDeadline(), clock);
         ErrorRecords errorRecords = new ErrorRecords(clock);
+        String completedFolder = "file:" + settings.completedDir() + "?fileExist=Override&tempPrefix=.writing-";
+        String failedFolder = "file:" + settings.failedDir() + "?fileExist=Override&tempPrefix=.writing-";
+        ExecutorService deliveryThreads = deliveryThreads();
 
         from(JOB_FILE).routeId("nanobanana-job-file")
                 .onException(JobFileFailedException.class)
@@ -100,16 +95,15 @@ public class NanoBananaRoutes extends RouteBuilder {
                     .logExhausted(false)
                     .log(LoggingLevel.WARN, "${exception.message}")
                 .end()
-                .process(this::readJobFile)
-                .split(body(), new JobOutcomes()).parallelProcessing().executorService(jobThreads(settings))
-                    .to(JOB)
-                .end()
+                .process(reading)
+                .process(new JobDispatch(getContext(), JOB, slots))
                 .process(JobOutcomes::requireAllCompleted);
 
         from(JOB).routeId("nanobanana-job").routeConfigurationId(NanoBananaErrorHandling.ID)
+                .process(exchange -> defaultSinks(exchange, completedFolder, failedFolder))
                 .process(new JobPreparation(new JobValidator(settings.defaultResolution(),
-                        settings.defaultOutputFormat())))
-                .setProperty(JobExchange.SUBMITTED_AT, clock::instant)
+                        settings.defaultOutputFormat()), clock))
+                .process(slots.acquire())
                 .to(SUBMIT)
                 .loopDoWhile(polling::shouldPoll)
                     .to(POLL)
@@ -118,32 +112,37 @@ public class NanoBananaRoutes extends RouteBuilder {
                     .to(CANCEL)
                 .end()
                 .process(polling::requireCompleted)
-                .to(COMPLETED_SINK);
+                .to(KEEP)
+                .process(slots::release)
+                .to(DELIVER);
 
-        runpodCall(stepRoute(SUBMIT), JobStep.SUBMIT, "POST", runpodApi,
-                exchange -> settings.endpointUrl() + "/runsync");
-        runpodCall(stepRoute(POLL).delay().exchange(polling::nextDelay).syncDelayed(),
-                JobStep.POLL, "GET", runpodApi,
-                exchange -> settings.endpointUrl() + "/status/" + JobExchange.result(exchange).id());
-        runpodCall(stepRoute(CANCEL), JobStep.CANCEL, "POST", runpodApi,
-                exchange -> settings.endpointUrl() + "/cancel/" + JobExchange.result(exchange).id());
+        stepRoute(SUBMIT)
+                .throttle(settings.rateMaxRequests()).timePeriodMillis(settings.ratePeriod().toMillis()).asyncDelayed()
+                .process(RunpodCall.submit(runpod, spool, slots, clock));
+        stepRoute(POLL)
+                .delay().exchange(polling::nextDelay).asyncDelayed()
+                .throttle(settings.rateMaxRequests()).timePeriodMillis(settings.ratePeriod().toMillis()).asyncDelayed()
+                .process(RunpodCall.poll(runpod, spool, slots, clock));
+        stepRoute(CANCEL)
+                .process(RunpodCall.cancel(runpod, spool, slots, clock));
+        stepRoute(KEEP)
+                .process(new ImageDownload(runpod, spool));
 
-        stepRoute(COMPLETED_SINK)
-                .process(new ImageSource())
-                .filter(exchangeProperty(JobExchange.IMAGE_URL).isNotNull())
-                    .to(imageHost)
-                .end()
+        stepRoute(DELIVER)
+                // sinks may be remote and slow: delivering never holds up the jobs still waiting on RunPod
+                .threads().executorService(deliveryThreads)
                 .setProperty(JobExchange.STEP, constant(JobStep.STORE))
-                .process(this::nameImageFile)
-                .to(completedFiles)
-                .process(exchange -> record(exchange, ResultRecord.of(exchange, clock.instant()),
-                        JobExchange.jobId(exchange) + ".json"))
-                .to(completedFiles)
-                .process(this::completed);
+                .process(this::imageMessage)
+                .toD("${exchangeProperty." + JobExchange.COMPLETED_SINK + "}")
+                .process(this::resultRecordMessage)
+                .toD("${exchangeProperty." + JobExchange.COMPLETED_SINK + "}")
+                .process(this::delivered);
 
         from(FAILED_SINK).routeId("nanobanana-failed-sink")
+                .process(slots::release)
+                .threads().executorService(deliveryThreads)
                 .process(exchange -> failed(exchange, errorRecords.of(exchange)))
-                .to(failedFiles);
+                .toD("${exchangeProperty." + JobExchange.FAILED_SINK + "}");
     }
 
     /**
@@ -154,38 +153,37 @@ public class NanoBananaRoutes extends RouteBuilder {
         return from(endpoint).routeId(endpoint.substring("direct:".length())).errorHandler(noErrorHandler());
     }
 
-    /** A call to RunPod's API whose answer becomes the job's result. */
-    private void runpodCall(ProcessorDefinition<?> route, JobStep step, String method, String runpodApi,
-            Function<Exchange, Object> uri) {
-        route.setProperty(JobExchange.STEP, constant(step))
-                .removeHeaders("CamelHttp*")
-                .setHeader(Exchange.HTTP_METHOD, constant(method))
-                .setHeader(Exchange.HTTP_URI).exchange(uri)
-                .setHeader(Exchange.CONTENT_TYPE, constant("application/json"))
-                .to(runpodApi)
-                .process(new RunpodAnswer());
+    private static void defaultSinks(Exchange exchange, String completedFolder, String failedFolder) {
+        if (exchange.getProperty(JobExchange.COMPLETED_SINK) == null) {
+            exchange.setProperty(JobExchange.COMPLETED_SINK, completedFolder);
+        }
+        if (exchange.getProperty(JobExchange.FAILED_SINK) == null) {
+            exchange.setProperty(JobExchange.FAILED_SINK, failedFolder);
+        }
     }
 
-    private void readJobFile(Exchange exchange) {
-        String name = exchange.getIn().getHeader(Exchange.FILE_NAME, String.class);
-        String path = exchange.getIn().getHeader(Exchange.FILE_PATH, name, String.class);
-        byte[] content = exchange.getIn().getBody(byte[].class);
-        List<JobDraft> drafts = reader.read(path, content == null ? new byte[0] : content);
-        log.info("{}: {} job(s)", path, drafts.size());
-        exchange.getIn().setBody(drafts);
+    /** The kept image, named after the job, for the completed sink to write. */
+    private void imageMessage(Exchange exchange) {
+        JobState state = JobExchange.state(exchange);
+        EditJob job = state.job();
+        File image = state.keptImage().toFile();
+        sinkMessage(exchange, job.id() + "." + job.imageExtension(), "image/" + job.imageExtension(), image);
     }
 
-    private void nameImageFile(Exchange exchange) {
-        EditJob job = JobExchange.job(exchange);
-        String file = job.id() + "." + job.imageExtension();
-        exchange.setProperty(JobExchange.IMAGE_FILE, file);
-        nameSinkFile(exchange, file);
+    private void resultRecordMessage(Exchange exchange) throws Exception {
+        JobState state = JobExchange.state(exchange);
+        String image = state.job().id() + "." + state.job().imageExtension();
+        sinkMessage(exchange, state.jobId() + ".json", "application/json",
+                RECORDS.writeValueAsBytes(ResultRecord.of(state, image, clock.instant())));
     }
 
-    private void completed(Exchange exchange) {
-        String id = JobExchange.jobId(exchange);
-        String image = exchange.getProperty(JobExchange.IMAGE_FILE, String.class);
-        RunpodResult result = JobExchange.result(exchange);
+    private void delivered(Exchange exchange) {
+        JobState state = JobExchange.state(exchange);
+        ImageSpool.discard(state.keptImage());
+        exchange.setProperty(JobExchange.STATE, state.delivered());
+        String id = state.jobId();
+        String image = id + "." + state.job().imageExtension();
+        RunpodResult result = state.result();
         exchange.setProperty(JobExchange.OUTCOME, JobOutcome.completed(id, image, id + ".json"));
         log.info("Job {} completed: {} (RunPod job {}, cost {} USD)", id, image, result.id(),
                 result.cost().map(Object::toString).orElse("unknown"));
@@ -194,32 +192,32 @@ public class NanoBananaRoutes extends RouteBuilder {
     private void failed(Exchange exchange, ErrorRecord record) throws Exception {
         String id = record.jobId() != null ? record.jobId() : "job-" + exchange.getExchangeId();
         String file = id + ".error.json";
-        record(exchange, record, file);
+        sinkMessage(exchange, file, "application/json", RECORDS.writeValueAsBytes(record));
+        JobState state = JobExchange.state(exchange);
+        if (state != null) {
+            exchange.setProperty(JobExchange.STATE, state.failed());
+        }
         exchange.setProperty(JobExchange.OUTCOME, JobOutcome.failed(id, record.reason(), file));
         log.warn("Job {} failed: {}", id, record.reason());
     }
 
-    private static void record(Exchange exchange, Object record, String fileName) throws Exception {
-        nameSinkFile(exchange, fileName);
-        exchange.getIn().setBody(RECORDS.writeValueAsBytes(record));
-    }
-
     /**
-     * Names the file a sink writes. The job's message still carries its source's file headers, and the file producer
-     * would take its temporary name from CamelFileNameOnly: the same for every job of a file, so that jobs finishing
-     * together would overwrite each other's temporary file.
+     * The message a sink writes: a body and its file name. Sinks get no other headers, so that a source's own (say
+     * an S3 key) can never redirect where a result goes.
      */
-    private static void nameSinkFile(Exchange exchange, String fileName) {
-        exchange.getIn().removeHeaders("CamelFile*");
+    private static void sinkMessage(Exchange exchange, String fileName, String contentType, Object body) {
+        exchange.getIn().getHeaders().clear();
         exchange.getIn().setHeader(Exchange.FILE_NAME, fileName);
+        exchange.getIn().setHeader(Exchange.CONTENT_TYPE, contentType);
+        exchange.getIn().setBody(body);
     }
 
-    private ExecutorService jobThreads(NanoBananaSettings settings) {
-        ThreadPoolProfile profile = new ThreadPoolProfile("nanobanana-jobs");
-        profile.setPoolSize(settings.concurrency());
-        profile.setMaxPoolSize(settings.concurrency());
-        // jobs wait in the queue rather than on the consumer's thread
-        profile.setMaxQueueSize(-1);
-        return getContext().getExecutorServiceManager().newThreadPool(this, "nanobanana-jobs", profile);
+    private ExecutorService deliveryThreads() {
+        ThreadPoolProfile profile = new ThreadPoolProfile("nanobanana-delivery");
+        profile.setPoolSize(4);
+        profile.setMaxPoolSize(4);
+        // deliveries wait in the queue; a full queue would hand one back to the thread that offered it
+        profile.setMaxQueueSize(100_000);
+        return getContext().getExecutorServiceManager().newThreadPool(this, "nanobanana-delivery", profile);
     }
 }

@@ -17,7 +17,10 @@ public record NanoBananaSettings(
         String apiKey,
         String completedDir,
         String failedDir,
+        String spoolDir,
         int concurrency,
+        int rateMaxRequests,
+        Duration ratePeriod,
         String defaultResolution,
         String defaultOutputFormat,
         Duration connectTimeout,
@@ -45,7 +48,10 @@ public record NanoBananaSettings(
         d.put("examples-dir", "examples");
         d.put("completed-dir", "out/completed");
         d.put("failed-dir", "out/failed");
+        d.put("spool-dir", "out/spool");
         d.put("concurrency", "8");
+        d.put("rate.max-requests", "2000");
+        d.put("rate.period", "10s");
         d.put("default.resolution", "1k");
         d.put("default.output-format", "png");
         d.put("http.connect-timeout", "10s");
@@ -85,7 +91,10 @@ public record NanoBananaSettings(
                 values.text("api-key"),
                 values.text("completed-dir"),
                 values.text("failed-dir"),
+                values.text("spool-dir"),
                 values.number("concurrency", 1),
+                values.number("rate.max-requests", 1),
+                values.duration("rate.period"),
                 values.text("default.resolution"),
                 values.text("default.output-format"),
                 values.duration("http.connect-timeout"),
@@ -102,9 +111,9 @@ public record NanoBananaSettings(
 
     /** The same settings aimed at another endpoint, such as the built-in emulator. */
     public NanoBananaSettings withEndpoint(String url, String key) {
-        return new NanoBananaSettings(stripTrailingSlash(url), key, completedDir, failedDir, concurrency,
-                defaultResolution, defaultOutputFormat, connectTimeout, readTimeout, retryMaxAttempts,
-                retryInitialDelay, retryMultiplier, retryMaxDelay, pollInitialInterval, pollMaxInterval,
+        return new NanoBananaSettings(stripTrailingSlash(url), key, completedDir, failedDir, spoolDir, concurrency,
+                rateMaxRequests, ratePeriod, defaultResolution, defaultOutputFormat, connectTimeout, readTimeout,
+                retryMaxAttempts, retryInitialDelay, retryMultiplier, retryMaxDelay, pollInitialInterval, pollMaxInterval,
                 pollMultiplier, pollDeadline);
     }
 

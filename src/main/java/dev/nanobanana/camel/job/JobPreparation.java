@@ -1,5 +1,8 @@
 package dev.nanobanana.camel.job;
 
+import java.io.IOException;
+import java.io.OutputStream;
+import java.time.Clock;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -13,6 +16,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
 import dev.nanobanana.camel.JobExchange;
+import dev.nanobanana.camel.ledger.JobState;
 import dev.nanobanana.camel.runpod.RunsyncRequest;
 
 /**
@@ -27,28 +31,50 @@ public class JobPreparation implements Processor {
 
     private final JobReader reader = new JobReader();
     private final JobValidator validator;
+    private final Clock clock;
 
-    public JobPreparation(JobValidator validator) {
+    public JobPreparation(JobValidator validator, Clock clock) {
         this.validator = validator;
+        this.clock = clock;
     }
 
     @Override
     public void process(Exchange exchange) throws Exception {
         JobDraft draft = draft(exchange);
         exchange.setProperty(JobExchange.JOB_ID, draft.id());
-        exchange.setProperty(JobExchange.SOURCE_FILE, draft.sourceFile());
-        exchange.setProperty(JobExchange.DRAFT, draft);
+        exchange.setProperty(JobExchange.STATE, JobState.received(draft, clock.instant()));
+        exchange.getIn().setBody(null);
         EditJob job = validator.validate(draft);
-        exchange.setProperty(JobExchange.JOB, job);
         RunsyncRequest request = RunsyncRequest.of(job);
-        byte[] body = MAPPER.writeValueAsBytes(request);
-        if (body.length > RunsyncRequest.MAX_BYTES) {
+        long size = bodySize(request);
+        if (size > RunsyncRequest.MAX_BYTES) {
             throw new InvalidJobException(String.format(
                     "the runsync body is %.1f MB and RunPod takes at most %d MB: use image URLs rather than data: URIs",
-                    body.length / 1048576.0, RunsyncRequest.MAX_BYTES / 1048576));
+                    size / 1048576.0, RunsyncRequest.MAX_BYTES / 1048576));
         }
-        exchange.setProperty(JobExchange.REQUEST, request);
-        exchange.getIn().setBody(body);
+        JobExchange.update(exchange, state -> state.withJob(job, request));
+    }
+
+    /** The size of the request as it will be sent, without holding a copy of it. */
+    private static long bodySize(RunsyncRequest request) throws IOException {
+        CountingOutputStream counter = new CountingOutputStream();
+        MAPPER.writeValue(counter, request);
+        return counter.count;
+    }
+
+    private static final class CountingOutputStream extends OutputStream {
+
+        private long count;
+
+        @Override
+        public void write(int b) {
+            count++;
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) {
+            count += length;
+        }
     }
 
     private JobDraft draft(Exchange exchange) throws JsonProcessingException {

@@ -2,6 +2,8 @@ package dev.nanobanana.camel.runpod;
 
 import java.io.IOException;
 import java.net.SocketTimeoutException;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpTimeoutException;
 
 import org.apache.camel.Predicate;
 import org.apache.camel.http.base.HttpOperationFailedException;
@@ -27,10 +29,18 @@ public final class TransientFailures {
         if (failure instanceof HttpOperationFailedException http) {
             return isTransientStatus(http.getStatusCode());
         }
-        if (failure instanceof SocketTimeoutException) {
+        if (isAnswerTimeout(failure)) {
             return step != JobStep.SUBMIT;
         }
         return failure instanceof IOException;
+    }
+
+    /**
+     * The request was sent but no answer came in time; unlike a connect timeout, the server may have acted on it.
+     */
+    public static boolean isAnswerTimeout(Throwable failure) {
+        return failure instanceof SocketTimeoutException
+               || failure instanceof HttpTimeoutException && !(failure instanceof HttpConnectTimeoutException);
     }
 
     public static boolean isTransientStatus(int status) {

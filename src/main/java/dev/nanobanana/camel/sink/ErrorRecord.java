@@ -10,7 +10,8 @@ import dev.nanobanana.camel.runpod.RunsyncRequest;
 
 /**
  * The record of a job that did not end in an image: a reason a person can act on, what RunPod said, how many
- * attempts were made, and the job itself, so that it can be fixed and dropped again.
+ * attempts were made, and the job itself, so that it can be fixed and dropped again. A job whose image was paid
+ * for but could not be delivered names where the image is kept ({@code keptImage}).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ErrorRecord(
@@ -24,6 +25,7 @@ public record ErrorRecord(
         JsonNode runpodErrorDetail,
         int attempts,
         String imageUrl,
+        String keptImage,
         JsonNode job,
         RunsyncRequest request,
         String sourceFile,

@@ -1,6 +1,7 @@
 package dev.nanobanana.camel.sink;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.Optional;
@@ -13,6 +14,7 @@ import org.apache.camel.http.base.HttpOperationFailedException;
 import dev.nanobanana.camel.JobExchange;
 import dev.nanobanana.camel.JobStep;
 import dev.nanobanana.camel.job.JobDraft;
+import dev.nanobanana.camel.ledger.JobState;
 import dev.nanobanana.camel.runpod.RunpodJobFailedException;
 import dev.nanobanana.camel.runpod.RunpodResponses;
 import dev.nanobanana.camel.runpod.RunpodResult;
@@ -34,7 +36,8 @@ public class ErrorRecords {
         JobStep step = JobExchange.step(exchange);
         int attempts = exchange.getProperty(JobExchange.ATTEMPTS, 1, Integer.class);
         Integer httpStatus = null;
-        RunpodResult result = JobExchange.result(exchange);
+        JobState state = JobExchange.state(exchange);
+        RunpodResult result = state == null ? null : state.result();
         if (failure instanceof HttpOperationFailedException http) {
             httpStatus = http.getStatusCode();
             if (step != JobStep.DOWNLOAD) {
@@ -48,10 +51,11 @@ public class ErrorRecords {
         if (runpodError == null && failure instanceof HttpOperationFailedException http && step != JobStep.DOWNLOAD) {
             runpodError = errorField(http.getResponseBody()).orElse(null);
         }
-        JobDraft draft = exchange.getProperty(JobExchange.DRAFT, JobDraft.class);
+        JobDraft draft = state == null ? null : state.draft();
+        Path kept = state == null ? null : state.keptImage();
         return new ErrorRecord(
                 JobExchange.jobId(exchange),
-                FailureReasons.of(failure, step, attempts, result, runpodError),
+                FailureReasons.of(failure, step, attempts, result, runpodError, kept),
                 step.description(),
                 httpStatus,
                 result == null ? null : result.id(),
@@ -59,10 +63,11 @@ public class ErrorRecords {
                 runpodError,
                 nestedJson(runpodError).orElse(null),
                 attempts,
-                exchange.getProperty(JobExchange.IMAGE_URL, String.class),
+                state == null ? null : state.imageUrl(),
+                kept == null ? null : kept.toString(),
                 draft == null ? null : draft.fields(),
-                JobExchange.request(exchange),
-                exchange.getProperty(JobExchange.SOURCE_FILE, String.class),
+                state == null ? null : state.request(),
+                draft == null ? null : draft.sourceFile(),
                 clock.instant(),
                 failure.getClass().getName() + ": " + failure.getMessage());
     }

@@ -1,7 +1,7 @@
 package dev.nanobanana.camel.sink;
 
 import java.io.IOException;
-import java.net.SocketTimeoutException;
+import java.nio.file.Path;
 
 import org.apache.camel.http.base.HttpOperationFailedException;
 
@@ -11,6 +11,7 @@ import dev.nanobanana.camel.runpod.PollDeadlineExceededException;
 import dev.nanobanana.camel.runpod.RunpodJobFailedException;
 import dev.nanobanana.camel.runpod.RunpodProtocolException;
 import dev.nanobanana.camel.runpod.RunpodResult;
+import dev.nanobanana.camel.runpod.TransientFailures;
 
 /** Words a failure so that the person reading the error record knows what happened and what to do. */
 final class FailureReasons {
@@ -18,12 +19,17 @@ final class FailureReasons {
     private FailureReasons() {
     }
 
-    static String of(Throwable failure, JobStep step, int attempts, RunpodResult result, String runpodError) {
+    static String of(Throwable failure, JobStep step, int attempts, RunpodResult result, String runpodError,
+            Path keptImage) {
         String reason = describe(failure, step, attempts, runpodError);
         if (result != null && result.isCompleted() && (step == JobStep.DOWNLOAD || step == JobStep.STORE)) {
             reason += ". The image was generated and paid for (RunPod job " + result.id()
-                      + result.cost().map(cost -> ", $" + cost.toPlainString()).orElse("")
-                      + "); RunPod keeps an image URL for 7 days";
+                      + result.cost().map(cost -> ", $" + cost.toPlainString()).orElse("") + ")";
+            if (keptImage != null) {
+                reason += "; it is kept in " + keptImage + ": copy it from there";
+            } else if (step == JobStep.DOWNLOAD) {
+                reason += "; RunPod keeps an image URL for 7 days";
+            }
         }
         return reason;
     }
@@ -42,12 +48,12 @@ final class FailureReasons {
         if (failure instanceof HttpOperationFailedException http) {
             return httpStatus(http.getStatusCode(), step, tries, runpodError);
         }
-        if (failure instanceof SocketTimeoutException && step == JobStep.SUBMIT) {
+        if (TransientFailures.isAnswerTimeout(failure) && step == JobStep.SUBMIT) {
             return "no answer in time while " + step.description() + " (" + failure.getMessage() + "). The job was "
                    + "not submitted again, because RunPod may be running it already: look for it in your RunPod "
                    + "console before you drop it again, and raise nanobanana.http.read-timeout if this recurs";
         }
-        if (failure instanceof SocketTimeoutException) {
+        if (TransientFailures.isAnswerTimeout(failure)) {
             return "no answer in time while " + step.description() + tries + " (" + failure.getMessage()
                    + "); raise nanobanana.http.read-timeout if the network is slow";
         }

@@ -4,9 +4,8 @@ import java.math.BigDecimal;
 import java.time.Instant;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import org.apache.camel.Exchange;
 
-import dev.nanobanana.camel.JobExchange;
+import dev.nanobanana.camel.ledger.JobState;
 import dev.nanobanana.camel.runpod.RunpodResult;
 import dev.nanobanana.camel.runpod.RunpodStatus;
 import dev.nanobanana.camel.runpod.RunsyncRequest;
@@ -27,20 +26,20 @@ public record ResultRecord(
         Instant submittedAt,
         Instant completedAt) {
 
-    public static ResultRecord of(Exchange exchange, Instant now) {
-        RunpodResult result = JobExchange.result(exchange);
+    public static ResultRecord of(JobState state, String imageFile, Instant now) {
+        RunpodResult result = state.result();
         return new ResultRecord(
-                JobExchange.jobId(exchange),
+                state.jobId(),
                 result.id(),
                 result.status(),
                 result.cost().orElse(null),
                 result.delayTime(),
                 result.executionTime(),
-                exchange.getProperty(JobExchange.IMAGE_FILE, String.class),
-                exchange.getProperty(JobExchange.IMAGE_URL, String.class),
-                JobExchange.request(exchange),
-                exchange.getProperty(JobExchange.SOURCE_FILE, String.class),
-                exchange.getProperty(JobExchange.SUBMITTED_AT, Instant.class),
+                imageFile,
+                state.imageUrl(),
+                state.request(),
+                state.draft().sourceFile(),
+                state.submittedAt(),
                 now);
     }
 }

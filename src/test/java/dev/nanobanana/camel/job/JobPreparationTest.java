@@ -3,20 +3,22 @@ package dev.nanobanana.camel.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.Test;
 
 import dev.nanobanana.camel.JobExchange;
+import dev.nanobanana.camel.ledger.JobState;
+import dev.nanobanana.camel.runpod.RunsyncRequest;
 
 class JobPreparationTest {
 
-    private final JobPreparation preparation = new JobPreparation(new JobValidator("1k", "png"));
+    private final JobPreparation preparation = new JobPreparation(new JobValidator("1k", "png"), java.time.Clock.systemUTC());
 
     private Exchange exchangeWith(Object body) {
         Exchange exchange = new DefaultExchange(new DefaultCamelContext());
@@ -31,7 +33,8 @@ class JobPreparationTest {
 
         preparation.process(exchange);
 
-        assertThat(new String(exchange.getIn().getBody(byte[].class), StandardCharsets.UTF_8)).isEqualTo(
+        RunsyncRequest request = exchange.getProperty(JobExchange.STATE, JobState.class).request();
+        assertThat(new ObjectMapper().writeValueAsString(request)).isEqualTo(
                 "{\"input\":{\"images\":[\"https://images.test/a.png\"],\"prompt\":\"p\",\"resolution\":\"1k\","
                 + "\"aspect_ratio\":\"3:2\",\"output_format\":\"png\",\"enable_base64_output\":false}}");
         assertThat(exchange.getProperty(JobExchange.JOB_ID)).isEqualTo("shoe");

@@ -1,0 +1,92 @@
+package dev.nanobanana.camel;
+
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.apache.camel.AsyncCallback;
+import org.apache.camel.AsyncProducer;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.support.AsyncProcessorSupport;
+import org.apache.camel.support.DefaultExchange;
+import org.apache.camel.support.service.ServiceHelper;
+
+import dev.nanobanana.camel.job.JobDraft;
+import dev.nanobanana.camel.job.JobOutcomes;
+
+/**
+ * Runs every job of a job file through the job route, side by side, and completes the file's exchange once each of
+ * them has reached a sink. The thread that read the file only hands the jobs over: it never runs one, and it waits
+ * only while the jobs already waiting for a slot fill the queue ({@link JobSlots#awaitRoomToWait()}).
+ */
+final class JobDispatch extends AsyncProcessorSupport {
+
+    /** The properties of the file's exchange that each of its jobs carries on. */
+    private static final List<String> CARRIED = List.of(JobExchange.COMPLETED_SINK, JobExchange.FAILED_SINK,
+            JobExchange.LOCAL_FOLDER);
+
+    private final CamelContext context;
+    private final String jobEndpoint;
+    private final JobSlots slots;
+    private final JobOutcomes outcomes = new JobOutcomes();
+    private AsyncProducer producer;
+
+    JobDispatch(CamelContext context, String jobEndpoint, JobSlots slots) {
+        this.context = context;
+        this.jobEndpoint = jobEndpoint;
+        this.slots = slots;
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        producer = context.getEndpoint(jobEndpoint).createAsyncProducer();
+        ServiceHelper.startService(producer);
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        ServiceHelper.stopService(producer);
+    }
+
+    @Override
+    public boolean process(Exchange file, AsyncCallback callback) {
+        @SuppressWarnings("unchecked")
+        List<JobDraft> drafts = file.getIn().getBody(List.class);
+        // one count for each job handed over, and one for this thread, so that the last to finish completes the file
+        AtomicInteger pending = new AtomicInteger(1);
+        for (JobDraft draft : drafts) {
+            try {
+                slots.awaitRoomToWait();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                file.setException(e);
+                break;
+            }
+            Exchange job = jobOf(file, draft);
+            pending.incrementAndGet();
+            producer.process(job, doneSync -> {
+                outcomes.aggregate(null, job, file);
+                if (pending.decrementAndGet() == 0) {
+                    callback.done(false);
+                }
+            });
+        }
+        if (pending.decrementAndGet() == 0) {
+            callback.done(true);
+            return true;
+        }
+        return false;
+    }
+
+    private Exchange jobOf(Exchange file, JobDraft draft) {
+        Exchange job = new DefaultExchange(context);
+        job.getIn().setBody(draft);
+        for (String name : CARRIED) {
+            Object value = file.getProperty(name);
+            if (value != null) {
+                job.setProperty(name, value);
+            }
+        }
+        return job;
+    }
+}

@@ -1,0 +1,73 @@
+package dev.nanobanana.camel.ledger;
+
+import java.nio.file.Path;
+import java.time.Instant;
+
+import dev.nanobanana.camel.job.EditJob;
+import dev.nanobanana.camel.job.JobDraft;
+import dev.nanobanana.camel.runpod.RunpodResult;
+import dev.nanobanana.camel.runpod.RunsyncRequest;
+
+/**
+ * Everything known about one job, as one value that each step replaces: the job as written, the request sent, what
+ * RunPod answered last and where the image is kept.
+ *
+ * @param draft the job as read from its file (its id, file and fields)
+ * @param job the validated job, once it is valid
+ * @param request the runsync body, once built
+ * @param result RunPod's latest answer
+ * @param imageUrl where RunPod put the image, when it gave a URL
+ * @param keptImage the image in the spool, once it is there
+ */
+public record JobState(
+        JobDraft draft,
+        JobPhase phase,
+        EditJob job,
+        RunsyncRequest request,
+        RunpodResult result,
+        String imageUrl,
+        Path keptImage,
+        Instant receivedAt,
+        Instant submittedAt) {
+
+    public static JobState received(JobDraft draft, Instant now) {
+        return new JobState(draft, JobPhase.RECEIVED, null, null, null, null, null, now, null);
+    }
+
+    public String jobId() {
+        return draft.id();
+    }
+
+    public JobState withJob(EditJob job, RunsyncRequest request) {
+        return new JobState(draft, phase, job, request, result, imageUrl, keptImage, receivedAt, submittedAt);
+    }
+
+    public JobState submitting(Instant now) {
+        return new JobState(draft, JobPhase.SUBMITTING, job, request, result, imageUrl, keptImage, receivedAt, now);
+    }
+
+    /** RunPod's answer to a submit or a poll: the job has an id from now on. */
+    public JobState answered(RunpodResult answer) {
+        return new JobState(draft, JobPhase.SUBMITTED, job, request, answer, imageUrl, keptImage, receivedAt,
+                submittedAt);
+    }
+
+    public JobState withImageUrl(String url) {
+        return new JobState(draft, phase, job, request, result, url, keptImage, receivedAt, submittedAt);
+    }
+
+    public JobState kept(Path image) {
+        return new JobState(draft, JobPhase.RESULT_RECEIVED, job, request, result, imageUrl, image, receivedAt,
+                submittedAt);
+    }
+
+    public JobState delivered() {
+        return new JobState(draft, JobPhase.DELIVERED, job, request, result, imageUrl, keptImage, receivedAt,
+                submittedAt);
+    }
+
+    public JobState failed() {
+        return new JobState(draft, JobPhase.FAILED, job, request, result, imageUrl, keptImage, receivedAt,
+                submittedAt);
+    }
+}

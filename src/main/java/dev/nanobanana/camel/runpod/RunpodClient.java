@@ -1,0 +1,99 @@
+package dev.nanobanana.camel.runpod;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.apache.camel.http.base.HttpOperationFailedException;
+
+/**
+ * The HTTP client for RunPod's API and for the images it makes: non-blocking, so that a job waiting on RunPod holds no
+ * thread, and streaming, so that an image or a base64 answer goes to a file rather than into the heap. The API key is
+ * added here, to API requests only, so that it never sits on a Camel message where a log, a trace or a record could
+ * show it. Nothing is retried here: Camel's error handler owns every retry.
+ */
+public final class RunpodClient implements AutoCloseable {
+
+    /** Answers up to this size are kept in memory; larger ones (base64 images) are spilled to a file. */
+    static final int ANSWER_MEMORY_LIMIT = 256 * 1024;
+    /** How much of an error answer is kept for the record. */
+    static final int ERROR_BODY_CHARS = 64 * 1024;
+
+    private final String endpointUrl;
+    private final String authorization;
+    private final Duration readTimeout;
+    private final Path spillDir;
+    private final ExecutorService threads;
+    private final HttpClient http;
+
+    public RunpodClient(String endpointUrl, String apiKey, Duration connectTimeout, Duration readTimeout,
+            Path spillDir) {
+        this.endpointUrl = endpointUrl;
+        this.authorization = "Bearer " + apiKey;
+        this.readTimeout = readTimeout;
+        this.spillDir = spillDir;
+        AtomicInteger count = new AtomicInteger();
+        // the client's own work (answers arriving, files written) is short; jobs wait without a thread
+        this.threads = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()), task -> {
+            Thread thread = new Thread(task, "nanobanana-http-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(connectTimeout)
+                .followRedirects(HttpClient.Redirect.NORMAL)
+                .executor(threads)
+                .build();
+    }
+
+    public String endpointUrl() {
+        return endpointUrl;
+    }
+
+    /** A call to the API, such as {@code POST /runsync}; {@code body} is JSON, or null for none. */
+    public CompletableFuture<HttpResponse<AnswerBody>> call(String method, String path, byte[] body) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(endpointUrl + path))
+                .timeout(readTimeout)
+                .header("Authorization", authorization)
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofByteArray(body))
+                .build();
+        return http.sendAsync(request, AnswerBody.handler(spillDir, ANSWER_MEMORY_LIMIT));
+    }
+
+    /** Downloads an image into {@code target}, whatever the status: the caller checks it. No key is sent. */
+    public CompletableFuture<HttpResponse<Path>> download(String url, Path target) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(readTimeout).GET().build();
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofFile(target));
+    }
+
+    /** What Camel's HTTP components throw for a status that is not 2xx: it carries the status, headers and body. */
+    public static HttpOperationFailedException failed(String uri, int status, Map<String, List<String>> headers,
+            String body) {
+        Map<String, String> first = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        headers.forEach((name, values) -> {
+            if (!values.isEmpty()) {
+                first.put(name, values.get(0));
+            }
+        });
+        return new HttpOperationFailedException(uri, status, null, first.get("Location"), first, body);
+    }
+
+    @Override
+    public void close() {
+        threads.shutdownNow();
+    }
+}

@@ -1,0 +1,75 @@
+package dev.nanobanana.camel.sink;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.UUID;
+
+/**
+ * The local folder where a paid image is kept from the moment it arrives until it is in its sink: a sink that is
+ * down, a crash or a restart then never costs a second payment. Images still arriving are hidden ({@code .incoming-});
+ * a kept image is named after its RunPod job.
+ */
+public final class ImageSpool {
+
+    private final Path dir;
+
+    public ImageSpool(Path dir) {
+        this.dir = dir;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    /** A new hidden file for an image that is still arriving. */
+    public Path incoming() {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("the spool folder " + dir + " cannot be created: " + e.getMessage(), e);
+        }
+        return dir.resolve(".incoming-" + UUID.randomUUID());
+    }
+
+    /** Keeps an image that has fully arrived under its name; checks that it is a PNG or JPEG image first. */
+    public Path keep(Path incoming, String name) throws IOException, NotAnImageException {
+        if (!isImage(incoming)) {
+            long size = Files.size(incoming);
+            Files.deleteIfExists(incoming);
+            throw new NotAnImageException("it is not a PNG or JPEG image (" + size + " bytes)");
+        }
+        return Files.move(incoming, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING,
+                StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    public static void discard(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            // left for the user to see in the spool; it is named after its job
+        }
+    }
+
+    private static boolean isImage(Path file) throws IOException {
+        byte[] head;
+        try (InputStream in = Files.newInputStream(file)) {
+            head = in.readNBytes(8);
+        }
+        boolean png = head.length == 8 && (head[0] & 0xFF) == 0x89 && head[1] == 'P' && head[2] == 'N'
+                      && head[3] == 'G';
+        boolean jpeg = head.length >= 3 && (head[0] & 0xFF) == 0xFF && (head[1] & 0xFF) == 0xD8;
+        return png || jpeg;
+    }
+
+    /** What arrived as an image is not one. */
+    public static class NotAnImageException extends Exception {
+
+        public NotAnImageException(String message) {
+            super(message);
+        }
+    }
+}
