@@ -58,6 +58,15 @@ public record NanoBananaProperties(CamelContext context) {
         return Duration.ofMillis(millis);
     }
 
+    public long bytes(String key) {
+        String text = text(key);
+        long bytes = ByteSizes.parse(text);
+        if (bytes <= 0) {
+            throw refused(key, "a size such as 1048576, 512kB or 1MB", text);
+        }
+        return bytes;
+    }
+
     public boolean flag(String key) {
         String text = text(key);
         if (text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false")) {

@@ -63,7 +63,6 @@ public class NanoBananaRoutes extends RouteBuilder {
 
     private final NanoBananaSettings given;
     private final Clock clock = Clock.systemUTC();
-    private final JobFileReading reading = new JobFileReading();
 
     /** Reads its settings from the context's {@code nanobanana.*} properties. */
     public NanoBananaRoutes() {
@@ -95,7 +94,7 @@ public class NanoBananaRoutes extends RouteBuilder {
                     .logExhausted(false)
                     .log(LoggingLevel.WARN, "${exception.message}")
                 .end()
-                .process(reading)
+                .process(new JobFileReading(settings.maxJobFileBytes()))
                 .process(new JobDispatch(getContext(), JOB, slots))
                 .process(JobOutcomes::requireAllCompleted);
 

@@ -18,6 +18,7 @@ public record NanoBananaSettings(
         String completedDir,
         String failedDir,
         String spoolDir,
+        long maxJobFileBytes,
         int concurrency,
         int rateMaxRequests,
         Duration ratePeriod,
@@ -49,6 +50,7 @@ public record NanoBananaSettings(
         d.put("completed-dir", "out/completed");
         d.put("failed-dir", "out/failed");
         d.put("spool-dir", "out/spool");
+        d.put("max-job-file-bytes", "1MB");
         d.put("concurrency", "8");
         d.put("rate.max-requests", "2000");
         d.put("rate.period", "10s");
@@ -92,6 +94,7 @@ public record NanoBananaSettings(
                 values.text("completed-dir"),
                 values.text("failed-dir"),
                 values.text("spool-dir"),
+                values.bytes("max-job-file-bytes"),
                 values.number("concurrency", 1),
                 values.number("rate.max-requests", 1),
                 values.duration("rate.period"),
@@ -111,10 +114,10 @@ public record NanoBananaSettings(
 
     /** The same settings aimed at another endpoint, such as the built-in emulator. */
     public NanoBananaSettings withEndpoint(String url, String key) {
-        return new NanoBananaSettings(stripTrailingSlash(url), key, completedDir, failedDir, spoolDir, concurrency,
-                rateMaxRequests, ratePeriod, defaultResolution, defaultOutputFormat, connectTimeout, readTimeout,
-                retryMaxAttempts, retryInitialDelay, retryMultiplier, retryMaxDelay, pollInitialInterval, pollMaxInterval,
-                pollMultiplier, pollDeadline);
+        return new NanoBananaSettings(stripTrailingSlash(url), key, completedDir, failedDir, spoolDir,
+                maxJobFileBytes, concurrency, rateMaxRequests, ratePeriod, defaultResolution, defaultOutputFormat,
+                connectTimeout, readTimeout, retryMaxAttempts, retryInitialDelay, retryMultiplier, retryMaxDelay,
+                pollInitialInterval, pollMaxInterval, pollMultiplier, pollDeadline);
     }
 
     public boolean hasApiKey() {

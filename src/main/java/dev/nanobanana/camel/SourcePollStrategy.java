@@ -1,0 +1,93 @@
+package dev.nanobanana.camel;
+
+import java.io.File;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.apache.camel.Consumer;
+import org.apache.camel.Endpoint;
+import org.apache.camel.component.file.FileEndpoint;
+import org.apache.camel.spi.PollingConsumerPollStrategy;
+import org.apache.camel.util.URISupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * How a source of job files reports trouble: one line when it breaks (an inbox deleted or not writable, an SFTP
+ * server or S3 endpoint out of reach), one line when it works again, nothing in between: never a stack trace every
+ * second. A deleted inbox folder is created again; one that is not writable is not polled, since no file taken from
+ * it could be moved to {@code .done} or {@code .failed}. Use it as the consumer's {@code pollStrategy}.
+ */
+public final class SourcePollStrategy implements PollingConsumerPollStrategy {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SourcePollStrategy.class);
+
+    private final Map<String, String> problems = new ConcurrentHashMap<>();
+
+    @Override
+    public boolean begin(Consumer consumer, Endpoint endpoint) {
+        if (endpoint instanceof FileEndpoint fileEndpoint) {
+            String problem = folderProblem(fileEndpoint.getFile());
+            if (problem != null) {
+                report(endpoint, problem);
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public void commit(Consumer consumer, Endpoint endpoint, int polledMessages) {
+        String name = name(endpoint);
+        if (problems.remove(name) != null) {
+            LOG.info("{} works again", name);
+        }
+    }
+
+    @Override
+    public boolean rollback(Consumer consumer, Endpoint endpoint, int retryCounter, Exception cause) {
+        report(endpoint, describe(cause));
+        return false;
+    }
+
+    private static String folderProblem(File folder) {
+        if (!folder.isDirectory()) {
+            if (folder.mkdirs()) {
+                LOG.warn("The folder {} was missing (deleted?): it has been created again", folder);
+                return null;
+            }
+            return "the folder " + folder + " does not exist and cannot be created";
+        }
+        if (!folder.canWrite() || !folder.canExecute()) {
+            return "the folder " + folder + " is not writable: a job file taken from it could not be moved to "
+                   + ".done or .failed, so none is taken until it is writable";
+        }
+        return null;
+    }
+
+    private void report(Endpoint endpoint, String problem) {
+        String name = name(endpoint);
+        if (!problem.equals(problems.put(name, problem))) {
+            LOG.warn("{} cannot be read: {}. Retrying quietly until it works", name, problem);
+        }
+    }
+
+    /** The endpoint without its options: they may hold credentials. */
+    private static String name(Endpoint endpoint) {
+        String uri = URISupport.sanitizeUri(endpoint.getEndpointUri());
+        int query = uri.indexOf('?');
+        return query < 0 ? uri : uri.substring(0, query);
+    }
+
+    /** The cause chain in one line, each message once. */
+    private static String describe(Throwable cause) {
+        StringBuilder text = new StringBuilder();
+        for (Throwable t = cause; t != null && t.getCause() != t; t = t.getCause()) {
+            String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+            if (text.indexOf(message) < 0) {
+                text.append(text.length() == 0 ? "" : ": ").append(message);
+            }
+        }
+        return text.toString();
+    }
+}
