@@ -14,6 +14,7 @@ import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.spi.ThreadPoolProfile;
 
+import dev.nanobanana.camel.images.JobImages;
 import dev.nanobanana.camel.job.EditJob;
 import dev.nanobanana.camel.job.JobFileFailedException;
 import dev.nanobanana.camel.job.JobOutcome;
@@ -87,6 +88,7 @@ public class NanoBananaRoutes extends RouteBuilder {
         String completedFolder = "file:" + settings.completedDir() + "?fileExist=Override&tempPrefix=.writing-";
         String failedFolder = "file:" + settings.failedDir() + "?fileExist=Override&tempPrefix=.writing-";
         ExecutorService deliveryThreads = deliveryThreads();
+        JobImages images = new JobImages(getContext());
 
         from(JOB_FILE).routeId("nanobanana-job-file")
                 .onException(JobFileFailedException.class)
@@ -102,6 +104,7 @@ public class NanoBananaRoutes extends RouteBuilder {
                 .process(exchange -> defaultSinks(exchange, completedFolder, failedFolder))
                 .process(new JobPreparation(new JobValidator(settings.defaultResolution(),
                         settings.defaultOutputFormat()), clock))
+                .process(images)
                 .process(slots.acquire())
                 .to(SUBMIT)
                 .loopDoWhile(polling::shouldPoll)
@@ -117,7 +120,7 @@ public class NanoBananaRoutes extends RouteBuilder {
 
         stepRoute(SUBMIT)
                 .throttle(settings.rateMaxRequests()).timePeriodMillis(settings.ratePeriod().toMillis()).asyncDelayed()
-                .process(RunpodCall.submit(runpod, spool, slots, clock));
+                .process(RunpodCall.submit(images::forSending, runpod, spool, slots, clock));
         stepRoute(POLL)
                 .delay().exchange(polling::nextDelay).asyncDelayed()
                 .throttle(settings.rateMaxRequests()).timePeriodMillis(settings.ratePeriod().toMillis()).asyncDelayed()

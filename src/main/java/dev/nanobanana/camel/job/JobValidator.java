@@ -11,6 +11,8 @@ import java.util.Set;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.nanobanana.camel.images.LocalImages;
+
 /**
  * Checks a job draft against the rules of the Nano Banana 2 Edit endpoint (see RUNPOD.md) and fills in the
  * configured defaults. Every problem of a job is reported at once, so that one fix makes the job good.
@@ -101,16 +103,24 @@ public class JobValidator {
                     : "is not a valid data URI: use data:image/<type>;base64,<data>";
         }
         String shown = ref.length() > 80 ? ref.substring(0, 80) + "..." : ref;
+        if (LocalImages.isLocal(ref)) {
+            // a file beside the job file: checked against its folder before anything is sent
+            return null;
+        }
         try {
             URI uri = new URI(ref);
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
             if (URL_SCHEMES.contains(scheme) && uri.getHost() != null) {
                 return null;
             }
+            if (scheme.equals("s3") && uri.getHost() != null && uri.getPath().length() > 1) {
+                return null;
+            }
         } catch (URISyntaxException e) {
             return "\"" + shown + "\" is not a valid URL: " + e.getReason();
         }
-        return "\"" + shown + "\" is not an http(s) URL or a data:image URI";
+        return "\"" + shown + "\" is not an http(s) URL, an s3:// reference, a data:image URI or a path relative to the "
+               + "job file";
     }
 
     private static String prompt(JsonNode node, List<String> problems) {

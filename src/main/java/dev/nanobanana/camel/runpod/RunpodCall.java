@@ -26,14 +26,23 @@ public final class RunpodCall extends AsyncProcessorSupport {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** The request as it goes on the wire, which may differ from the job's (say, a presigned URL for an S3 image). */
+    @FunctionalInterface
+    public interface WireRequest {
+        RunsyncRequest of(Exchange exchange) throws Exception;
+    }
+
     private final JobStep step;
+    private final WireRequest wireRequest;
     private final RunpodClient client;
     private final ImageSpool spool;
     private final JobSlots slots;
     private final Clock clock;
 
-    private RunpodCall(JobStep step, RunpodClient client, ImageSpool spool, JobSlots slots, Clock clock) {
+    private RunpodCall(JobStep step, WireRequest wireRequest, RunpodClient client, ImageSpool spool, JobSlots slots,
+            Clock clock) {
         this.step = step;
+        this.wireRequest = wireRequest;
         this.client = client;
         this.spool = spool;
         this.slots = slots;
@@ -41,18 +50,19 @@ public final class RunpodCall extends AsyncProcessorSupport {
     }
 
     /** {@code POST /runsync} with the job's request. */
-    public static RunpodCall submit(RunpodClient client, ImageSpool spool, JobSlots slots, Clock clock) {
-        return new RunpodCall(JobStep.SUBMIT, client, spool, slots, clock);
+    public static RunpodCall submit(WireRequest wireRequest, RunpodClient client, ImageSpool spool, JobSlots slots,
+            Clock clock) {
+        return new RunpodCall(JobStep.SUBMIT, wireRequest, client, spool, slots, clock);
     }
 
     /** {@code GET /status/{id}}. */
     public static RunpodCall poll(RunpodClient client, ImageSpool spool, JobSlots slots, Clock clock) {
-        return new RunpodCall(JobStep.POLL, client, spool, slots, clock);
+        return new RunpodCall(JobStep.POLL, null, client, spool, slots, clock);
     }
 
     /** {@code POST /cancel/{id}}. */
     public static RunpodCall cancel(RunpodClient client, ImageSpool spool, JobSlots slots, Clock clock) {
-        return new RunpodCall(JobStep.CANCEL, client, spool, slots, clock);
+        return new RunpodCall(JobStep.CANCEL, null, client, spool, slots, clock);
     }
 
     @Override
@@ -66,7 +76,7 @@ public final class RunpodCall extends AsyncProcessorSupport {
             switch (step) {
                 case SUBMIT -> {
                     path = "/runsync";
-                    body = JSON.writeValueAsBytes(state.request());
+                    body = JSON.writeValueAsBytes(wireRequest.of(exchange));
                     JobExchange.update(exchange, current -> current.submitting(clock.instant()));
                 }
                 case POLL -> {

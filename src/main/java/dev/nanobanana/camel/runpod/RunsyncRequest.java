@@ -23,6 +23,12 @@ public record RunsyncRequest(Input input) {
             @JsonProperty("enable_base64_output") boolean enableBase64Output) {
     }
 
+    /** The same request with other image references, such as the URLs that go on the wire. */
+    public RunsyncRequest withImages(List<String> images) {
+        return new RunsyncRequest(new Input(images, input.prompt(), input.resolution(), input.aspectRatio(),
+                input.outputFormat(), input.enableBase64Output()));
+    }
+
     public static RunsyncRequest of(EditJob job) {
         return new RunsyncRequest(new Input(job.images(), job.prompt(), job.resolution(), job.aspectRatio(),
                 job.outputFormat(), job.enableBase64Output()));
