@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Properties;
 import java.util.stream.Stream;
 
 import org.apache.camel.Route;
@@ -13,30 +14,60 @@ import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
 import org.junit.jupiter.api.Test;
 
+import dev.nanobanana.camel.s3.NanoBananaS3Routes;
+
 /** Stands in for Camel's YAML DSL validator plugin (not served here): every file under routes/ must load. */
 class RoutesFolderTest {
 
     @Test
-    void everyRouteFileLoadsAndHandsJobFilesToThePipeline() throws Exception {
+    void withTheDefaultsOnlyTheFolderSourceIsThere() throws Exception {
+        try (DefaultCamelContext context = load(NanoBananaSettings.defaultProperties())) {
+            assertThat(context.getRoutes()).extracting(Route::getRouteId)
+                    .filteredOn(id -> !id.startsWith("nanobanana-")).containsExactlyInAnyOrder("inbox", "examples");
+            assertThat(context.getRoute("inbox").getEndpoint().getEndpointUri()).startsWith("file://inbox?");
+            assertThat(context.getEndpoints()).extracting(endpoint -> endpoint.getEndpointUri())
+                    .contains("direct://nanobanana-job-file");
+        }
+    }
+
+    @Test
+    void withS3AndSftpEnabledTheirSourcesAndSinksLoadToo() throws Exception {
+        Properties properties = NanoBananaSettings.defaultProperties();
+        properties.setProperty("nanobanana.s3.enabled", "true");
+        properties.setProperty("nanobanana.s3.bucket", "jobs");
+        properties.setProperty("nanobanana.sftp.enabled", "true");
+        properties.setProperty("nanobanana.sftp.host", "sftp.example.test");
+        properties.setProperty("nanobanana.sftp.username", "partner");
+        properties.setProperty("nanobanana.sftp.password", "pw");
+        try (DefaultCamelContext context = load(properties)) {
+            assertThat(context.getRoutes()).extracting(Route::getRouteId).contains("inbox", "s3-inbox",
+                    "s3-completed-sink", "s3-failed-sink", "sftp-inbox", "sftp-completed-sink", "sftp-failed-sink",
+                    "sftp-write");
+            assertThat(context.getRoute("s3-inbox").getEndpoint().getEndpointUri()).startsWith("aws2-s3://jobs?");
+            assertThat(context.getRoute("sftp-inbox").getEndpoint().getEndpointUri())
+                    .startsWith("sftp://sftp.example.test:22/inbox?");
+        }
+    }
+
+    private static DefaultCamelContext load(Properties properties) throws Exception {
         List<Path> files;
         try (Stream<Path> listing = Files.list(Path.of("routes"))) {
             files = listing.filter(file -> file.toString().endsWith(".camel.yaml")).sorted().toList();
         }
         assertThat(files).isNotEmpty();
-        try (DefaultCamelContext context = new DefaultCamelContext()) {
-            context.getPropertiesComponent().setInitialProperties(NanoBananaSettings.defaultProperties());
-            context.setAutoStartup(false);
-            for (Path file : files) {
-                PluginHelper.getRoutesLoader(context)
-                        .loadRoutes(ResourceHelper.resolveMandatoryResource(context, "file:" + file));
-            }
-            context.start();
-
-            assertThat(context.getRoutes()).extracting(Route::getRouteId).containsExactlyInAnyOrder("inbox",
-                    "examples");
-            assertThat(context.getRoute("inbox").getEndpoint().getEndpointUri()).startsWith("file://inbox?");
-            assertThat(context.getEndpoints()).extracting(endpoint -> endpoint.getEndpointUri())
-                    .contains("direct://nanobanana-job-file");
+        DefaultCamelContext context = new DefaultCamelContext();
+        context.getPropertiesComponent().setInitialProperties(properties);
+        context.setAutoStartup(false);
+        context.addRoutes(new NanoBananaErrorHandling());
+        context.addRoutes(new NanoBananaRoutes());
+        if ("true".equals(properties.getProperty("nanobanana.s3.enabled"))) {
+            context.addRoutes(new NanoBananaS3Routes());
         }
+        for (Path file : files) {
+            PluginHelper.getRoutesLoader(context)
+                    .loadRoutes(ResourceHelper.resolveMandatoryResource(context, "file:" + file));
+        }
+        context.start();
+        return context;
     }
 }

@@ -16,6 +16,8 @@ import dev.nanobanana.camel.NanoBananaSettings;
 import dev.nanobanana.camel.emulator.EmulatorSettings;
 import dev.nanobanana.camel.emulator.FaultSpec;
 import dev.nanobanana.camel.emulator.RunpodEmulator;
+import dev.nanobanana.camel.s3.NanoBananaS3Routes;
+import dev.nanobanana.camel.s3.S3Settings;
 
 /**
  * Sets the standalone runtime up once its properties are known: starts the built-in emulator when it is enabled,
@@ -37,14 +39,37 @@ class RuntimeSetup extends MainListenerSupport {
     @Override
     public void beforeConfigure(BaseMainSupport main) {
         NanoBananaSettings settings;
+        NanoBananaProperties properties = new NanoBananaProperties(main.getCamelContext());
         try {
-            settings = settings(new NanoBananaProperties(main.getCamelContext()));
+            settings = settings(properties);
+            if (properties.flag("s3.enabled")) {
+                LOG.info("Taking job files from {}", S3Settings.from(properties));
+                main.configure().addRoutesBuilder(new NanoBananaS3Routes());
+            }
+            if (properties.flag("sftp.enabled")) {
+                requireSftpSettings(properties);
+            }
         } catch (IllegalArgumentException e) {
             // a key with a value that is not usable: the message names it
             throw new StartupRefused(e.getMessage());
         }
         main.configure().addRoutesBuilder(new NanoBananaErrorHandling(settings));
         main.configure().addRoutesBuilder(new NanoBananaRoutes(settings));
+    }
+
+    private static void requireSftpSettings(NanoBananaProperties properties) {
+        for (String key : List.of("sftp.host", "sftp.username")) {
+            if (properties.text(key).isEmpty()) {
+                throw new IllegalArgumentException("nanobanana." + key + " must be set when nanobanana.sftp.enabled "
+                                                   + "is true");
+            }
+        }
+        if (properties.text("sftp.password").isEmpty() && properties.text("sftp.private-key-file").isEmpty()) {
+            throw new IllegalArgumentException("nanobanana.sftp.password or nanobanana.sftp.private-key-file must be "
+                                               + "set when nanobanana.sftp.enabled is true");
+        }
+        LOG.info("Taking job files from sftp://{}@{}:{}/{}", properties.text("sftp.username"),
+                properties.text("sftp.host"), properties.text("sftp.port"), properties.text("sftp.inbox"));
     }
 
     private NanoBananaSettings settings(NanoBananaProperties properties) {

@@ -1,5 +1,7 @@
 package dev.nanobanana.camel.images;
 
+import java.io.IOException;
+
 import dev.nanobanana.camel.job.InvalidJobException;
 
 /**
@@ -16,8 +18,9 @@ public interface ImageReferences {
      * Checks that the image exists and can be sent.
      *
      * @throws InvalidJobException naming the reference when it cannot be
+     * @throws IOException when the store could not be asked; worth another attempt
      */
-    void check(String reference) throws InvalidJobException;
+    void check(String reference) throws InvalidJobException, IOException;
 
     /** The URL RunPod fetches the image from; made when the job is sent, so that it is fresh. */
     String urlFor(String reference);

@@ -1,0 +1,71 @@
+package dev.nanobanana.camel.s3;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.aws2.s3.AWS2S3Constants;
+import org.apache.camel.component.aws2.s3.AWS2S3Endpoint;
+import org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CopyObjectRequest;
+import software.amazon.awssdk.services.s3.model.DeleteObjectRequest;
+
+import dev.nanobanana.camel.NanoBananaProperties;
+import dev.nanobanana.camel.NanoBananaRoutes;
+import dev.nanobanana.camel.job.JobFileFailedException;
+
+/**
+ * What a job file from S3 needs beyond the pipeline, since the S3 consumer has no {@code moveFailed}: the object is
+ * moved to {@code .done/} or {@code .failed/} beside it once each of its jobs reached a sink, and an object is taken
+ * once only, whatever happens to the move. Binds the S3 client ({@code nanobananaS3}) the route files use, and the
+ * {@code s3://} image references. Add it to a context whose properties hold {@code nanobanana.s3.*}.
+ */
+public class NanoBananaS3Routes extends RouteBuilder {
+
+    /** A job file read by an aws2-s3 consumer: send it here rather than to the pipeline itself. */
+    public static final String S3_JOB_FILE = "direct:nanobanana-s3-job-file";
+    public static final String CLIENT = "nanobananaS3";
+
+    private static final String FOLDER = "NanoBananaJobFileFolder";
+
+    @Override
+    public void configure() {
+        S3Settings settings = S3Settings.from(new NanoBananaProperties(getContext()));
+        S3Client client = S3Clients.client(settings);
+        bindToRegistry(CLIENT, client);
+        bindToRegistry("nanobananaS3Images", new S3ImageReferences(client, S3Clients.presigner(settings),
+                settings.presignTtl()));
+
+        from(S3_JOB_FILE).routeId("nanobanana-s3-job-file")
+                // a file whose move failed stays in the bucket: it is not taken again
+                .idempotentConsumer(simple("${header.CamelAwsS3BucketName}/${header.CamelAwsS3Key}@"
+                                           + "${header.CamelAwsS3ETag}"),
+                        MemoryIdempotentRepository.memoryIdempotentRepository(100_000))
+                    .doTry()
+                        .to(NanoBananaRoutes.JOB_FILE)
+                        .setProperty(FOLDER, constant(".done"))
+                    .doCatch(JobFileFailedException.class)
+                        .setProperty(FOLDER, constant(".failed"))
+                    .end()
+                    .process(this::moveJobFile)
+                .end();
+    }
+
+    /** Moves {@code inbox/shoe.json} to {@code inbox/.done/shoe.json} (or {@code .failed/}), with the consumer's client. */
+    private void moveJobFile(Exchange exchange) {
+        String bucket = exchange.getIn().getHeader(AWS2S3Constants.BUCKET_NAME, String.class);
+        String key = exchange.getIn().getHeader(AWS2S3Constants.KEY, String.class);
+        int slash = key.lastIndexOf('/');
+        String target = key.substring(0, slash + 1) + exchange.getProperty(FOLDER, String.class) + "/"
+                        + key.substring(slash + 1);
+        S3Client client = exchange.getFromEndpoint() instanceof AWS2S3Endpoint endpoint ? endpoint.getS3Client()
+                : getContext().getRegistry().lookupByNameAndType(CLIENT, S3Client.class);
+        try {
+            client.copyObject(CopyObjectRequest.builder().sourceBucket(bucket).sourceKey(key)
+                    .destinationBucket(bucket).destinationKey(target).build());
+            client.deleteObject(DeleteObjectRequest.builder().bucket(bucket).key(key).build());
+        } catch (RuntimeException e) {
+            log.warn("s3://{}/{} could not be moved to {}: {}. It stays where it is and is not taken again while "
+                     + "the runtime runs", bucket, key, target, e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package dev.nanobanana.camel.s3;
+
+import java.net.URI;
+
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+
+/**
+ * Builds the AWS SDK clients the S3 routes and {@code s3://} images use, from {@link S3Settings}: AWS itself, or any
+ * S3-compatible store (MinIO, Ceph) at an endpoint URL with path-style access. Credentials live in the client, never
+ * in an endpoint URI.
+ */
+public final class S3Clients {
+
+    private S3Clients() {
+    }
+
+    public static S3Client client(S3Settings settings) {
+        S3ClientBuilder builder = S3Client.builder()
+                .region(Region.of(settings.region()))
+                .credentialsProvider(credentials(settings))
+                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(settings.pathStyle()).build());
+        if (!settings.endpointUrl().isEmpty()) {
+            builder.endpointOverride(URI.create(settings.endpointUrl()));
+        }
+        if (settings.checksumsWhenRequired()) {
+            // stores that predate the SDK's streaming checksums reject uploads that carry them
+            builder.requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                    .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
+        }
+        return builder.build();
+    }
+
+    public static S3Presigner presigner(S3Settings settings) {
+        S3Presigner.Builder builder = S3Presigner.builder()
+                .region(Region.of(settings.region()))
+                .credentialsProvider(credentials(settings))
+                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(settings.pathStyle()).build());
+        if (!settings.endpointUrl().isEmpty()) {
+            builder.endpointOverride(URI.create(settings.endpointUrl()));
+        }
+        return builder.build();
+    }
+
+    private static AwsCredentialsProvider credentials(S3Settings settings) {
+        return settings.hasKeys()
+                ? StaticCredentialsProvider.create(AwsBasicCredentials.create(settings.accessKey(), settings.secretKey()))
+                : DefaultCredentialsProvider.builder().build();
+    }
+}

@@ -1,0 +1,48 @@
+package dev.nanobanana.camel.s3;
+
+import java.time.Duration;
+import java.util.Locale;
+
+import dev.nanobanana.camel.NanoBananaProperties;
+
+/**
+ * The {@code nanobanana.s3.*} settings: where the bucket is, how to reach it, and where in it job files arrive and
+ * results go. Empty keys mean the AWS SDK's default credentials chain.
+ */
+public record S3Settings(
+        String bucket,
+        String region,
+        String endpointUrl,
+        boolean pathStyle,
+        String accessKey,
+        String secretKey,
+        boolean checksumsWhenRequired,
+        Duration presignTtl) {
+
+    public static S3Settings from(NanoBananaProperties properties) {
+        String checksums = properties.text("s3.checksums").toLowerCase(Locale.ROOT);
+        if (!checksums.equals("when-supported") && !checksums.equals("when-required")) {
+            throw new IllegalArgumentException("nanobanana.s3.checksums must be when-supported or when-required, not \""
+                                               + checksums + "\"");
+        }
+        String bucket = properties.text("s3.bucket");
+        if (bucket.isEmpty()) {
+            throw new IllegalArgumentException("nanobanana.s3.bucket must name the bucket when nanobanana.s3.enabled "
+                                               + "is true");
+        }
+        return new S3Settings(bucket, properties.text("s3.region"), properties.text("s3.endpoint-url"),
+                properties.flag("s3.path-style"), properties.text("s3.access-key"), properties.text("s3.secret-key"),
+                checksums.equals("when-required"), properties.duration("s3.presign-ttl"));
+    }
+
+    public boolean hasKeys() {
+        return !accessKey.isEmpty() && !secretKey.isEmpty();
+    }
+
+    @Override
+    public String toString() {
+        // the record's own toString would print the keys
+        return "S3Settings[bucket=" + bucket + ", region=" + region + ", endpointUrl=" + endpointUrl + ", keys="
+               + (hasKeys() ? "****" : "<default chain>") + "]";
+    }
+}
