@@ -31,6 +31,10 @@ public final class JobExchange {
     public static final String ATTEMPTS = "NanoBananaAttempts";
     public static final String POLLS = "NanoBananaPolls";
     public static final String POLL_STARTED = "NanoBananaPollStarted";
+    /** Set when a job given up on was cancelled at RunPod, so that its record can say so. */
+    public static final String CANCELLED = "NanoBananaCancelled";
+    /** When the step the job is in first failed: how long a paid image has been tried for. */
+    public static final String FAILING_SINCE = "NanoBananaFailingSince";
 
     private JobExchange() {
     }
@@ -60,6 +64,15 @@ public final class JobExchange {
     public static Throwable failure(Exchange exchange) {
         Exception current = exchange.getException();
         return current != null ? current : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+    }
+
+    /**
+     * A step went through: the next one starts with a full set of attempts. (Camel keeps the redelivery counter on
+     * the message after a retried call succeeds.)
+     */
+    public static void stepSucceeded(Exchange exchange) {
+        exchange.getIn().removeHeaders("CamelRedeliver*");
+        exchange.removeProperty(FAILING_SINCE);
     }
 
     public static JobStep step(Exchange exchange) {

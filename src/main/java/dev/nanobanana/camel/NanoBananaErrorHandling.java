@@ -7,13 +7,14 @@ import org.apache.camel.builder.RouteConfigurationBuilder;
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.apache.camel.model.RouteConfigurationDefinition;
 
+import dev.nanobanana.camel.runpod.PaidImageRetries;
 import dev.nanobanana.camel.runpod.RetryBookkeeping;
 import dev.nanobanana.camel.runpod.TransientFailures;
 
 /**
  * How a job's failures are handled, in one place: the {@link TransientFailures} are retried with exponential backoff
- * and jitter (or the server's {@code Retry-After}), up to {@code nanobanana.retry.max-attempts} attempts; everything
- * else is final at once. Every failure ends in the failed sink. Routes opt in with
+ * and jitter (or the server's {@code Retry-After}), up to {@code nanobanana.retry.max-attempts} attempts; an image
+ * that is paid for is tried for a while longer ({@link PaidImageRetries}); everything else is final at once. Every failure ends in the failed sink. Routes opt in with
  * {@code routeConfigurationId("nanobanana-error-handling")}.
  */
 public class NanoBananaErrorHandling extends RouteConfigurationBuilder {
@@ -35,9 +36,24 @@ public class NanoBananaErrorHandling extends RouteConfigurationBuilder {
     public void configuration() {
         NanoBananaSettings settings = given != null ? given : NanoBananaSettings.from(getContext());
         RouteConfigurationDefinition configuration = routeConfiguration(ID);
+        PaidImageRetries paidImages = new PaidImageRetries(settings.retryPaidImageFor(), Clock.systemUTC());
         // a job waiting for its next attempt holds no thread
         configuration.errorHandler(defaultErrorHandler().asyncDelayedRedelivery().onExceptionOccurred(
-                new RetryBookkeeping(settings.retryMaxAttempts(), settings.retryMaxDelay(), Clock.systemUTC())));
+                new RetryBookkeeping(settings.retryMaxAttempts(), settings.retryMaxDelay(), paidImages,
+                        Clock.systemUTC())));
+
+        configuration.onException(Exception.class)
+                .onWhen(PaidImageRetries::applies)
+                .retryWhile(paidImages::shouldRetry)
+                .redeliveryDelay(settings.retryInitialDelay().toMillis())
+                .useExponentialBackOff()
+                .backOffMultiplier(settings.retryMultiplier())
+                .maximumRedeliveryDelay(settings.retryMaxDelay().toMillis())
+                .useCollisionAvoidance()
+                .asyncDelayedRedelivery()
+                .logRetryAttempted(false)
+                .handled(true)
+                .to(NanoBananaRoutes.FAILED_SINK);
 
         configuration.onException(IOException.class, HttpOperationFailedException.class)
                 .onWhen(TransientFailures.TRANSIENT)

@@ -1,9 +1,12 @@
 package dev.nanobanana.camel;
 
 import java.io.File;
+import java.io.IOException;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -22,6 +25,7 @@ import dev.nanobanana.camel.job.JobOutcomes;
 import dev.nanobanana.camel.job.JobPreparation;
 import dev.nanobanana.camel.job.JobValidator;
 import dev.nanobanana.camel.ledger.JobState;
+import dev.nanobanana.camel.runpod.AnswerBody;
 import dev.nanobanana.camel.runpod.Polling;
 import dev.nanobanana.camel.runpod.RunpodCall;
 import dev.nanobanana.camel.runpod.RunpodClient;
@@ -143,6 +147,7 @@ public class NanoBananaRoutes extends RouteBuilder {
         from(FAILED_SINK).routeId("nanobanana-failed-sink")
                 .process(slots::release)
                 .threads().executorService(deliveryThreads)
+                .process(exchange -> cancelUnfinished(exchange, runpod, settings))
                 .process(exchange -> failed(exchange, errorRecords.of(exchange)))
                 .toD("${exchangeProperty." + JobExchange.FAILED_SINK + "}");
     }
@@ -191,6 +196,34 @@ public class NanoBananaRoutes extends RouteBuilder {
                 result.cost().map(Object::toString).orElse("unknown"));
     }
 
+    /**
+     * A job given up on while RunPod still has it queued or running (its polls failed for good) is cancelled, so that
+     * it is not run and charged for nothing. Best effort: the record is written whatever the cancel does.
+     */
+    private void cancelUnfinished(Exchange exchange, RunpodClient runpod, NanoBananaSettings settings) {
+        JobState state = JobExchange.state(exchange);
+        RunpodResult result = state == null ? null : state.result();
+        if (result == null || result.isTerminal()) {
+            return;
+        }
+        try {
+            HttpResponse<AnswerBody> response = runpod.call("POST", "/cancel/" + result.id(), null)
+                    .get(settings.readTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            try (AnswerBody body = response.body()) {
+                if (response.statusCode() / 100 != 2) {
+                    throw new IOException("HTTP " + response.statusCode() + ": " + body.excerpt(200));
+                }
+                exchange.setProperty(JobExchange.CANCELLED, Boolean.TRUE);
+                log.info("Job {}: RunPod job {} cancelled, as the job is given up on", state.jobId(), result.id());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            log.warn("Job {}: RunPod job {} could not be cancelled ({}): it may still run and be charged",
+                    state.jobId(), result.id(), e.getMessage());
+        }
+    }
+
     private void failed(Exchange exchange, ErrorRecord record) throws Exception {
         String id = record.jobId() != null ? record.jobId() : "job-" + exchange.getExchangeId();
         String file = id + ".error.json";
@@ -204,11 +237,11 @@ public class NanoBananaRoutes extends RouteBuilder {
     }
 
     /**
-     * The message a sink writes: a body and its file name. Sinks get no other headers, so that a source's own (say
-     * an S3 key) can never redirect where a result goes.
+     * The message a sink writes: a body and its file name. Sinks get no other headers (only the error handler keeps
+     * its own), so that a source's own (say an S3 key) can never redirect where a result goes.
      */
     private static void sinkMessage(Exchange exchange, String fileName, String contentType, Object body) {
-        exchange.getIn().getHeaders().clear();
+        exchange.getIn().removeHeaders("*", "CamelRedeliver*");
         exchange.getIn().setHeader(Exchange.FILE_NAME, fileName);
         exchange.getIn().setHeader(Exchange.CONTENT_TYPE, contentType);
         exchange.getIn().setBody(body);

@@ -30,6 +30,7 @@ public record NanoBananaSettings(
         Duration retryInitialDelay,
         double retryMultiplier,
         Duration retryMaxDelay,
+        Duration retryPaidImageFor,
         Duration pollInitialInterval,
         Duration pollMaxInterval,
         double pollMultiplier,
@@ -62,6 +63,7 @@ public record NanoBananaSettings(
         d.put("retry.initial-delay", "1s");
         d.put("retry.multiplier", "2");
         d.put("retry.max-delay", "60s");
+        d.put("retry.paid-image-for", "10m");
         d.put("poll.initial-interval", "1s");
         d.put("poll.max-interval", "15s");
         d.put("poll.multiplier", "1.5");
@@ -130,6 +132,7 @@ public record NanoBananaSettings(
                 values.duration("retry.initial-delay"),
                 values.decimal("retry.multiplier"),
                 values.duration("retry.max-delay"),
+                values.duration("retry.paid-image-for"),
                 values.duration("poll.initial-interval"),
                 values.duration("poll.max-interval"),
                 values.decimal("poll.multiplier"),
@@ -141,7 +144,7 @@ public record NanoBananaSettings(
         return new NanoBananaSettings(stripTrailingSlash(url), key, completedDir, failedDir, spoolDir,
                 maxJobFileBytes, concurrency, rateMaxRequests, ratePeriod, defaultResolution, defaultOutputFormat,
                 connectTimeout, readTimeout, retryMaxAttempts, retryInitialDelay, retryMultiplier, retryMaxDelay,
-                pollInitialInterval, pollMaxInterval, pollMultiplier, pollDeadline);
+                retryPaidImageFor, pollInitialInterval, pollMaxInterval, pollMultiplier, pollDeadline);
     }
 
     public boolean hasApiKey() {

@@ -61,21 +61,23 @@ class FatJarIT {
     void firstRunProcessesTheExamplesOnTheEmulatorThenWatchesTheInbox() throws Exception {
         start(Map.of(), "-Dnanobanana.emulator.enabled=true");
 
-        Path completed = home.resolve("out/completed");
-        Path failed = home.resolve("out/failed");
+        Path examples = home.resolve("out/examples/completed");
         for (String file : List.of("shoe.png", "shoe.json", "runsync-body.png", "mug-studio.png",
                 "product-shots-2.jpeg", "product-shots-2.json")) {
-            awaitFile(completed.resolve(file));
+            awaitFile(examples.resolve(file));
         }
-        assertThat(ImageIO.read(completed.resolve("mug-studio.png").toFile()).getWidth()).isEqualTo(2048);
-        assertThat(json(failed.resolve("typo.error.json")).get("reason").asText())
+        assertThat(ImageIO.read(examples.resolve("mug-studio.png").toFile()).getWidth()).isEqualTo(2048);
+        Path failedExamples = home.resolve("out/examples/failed");
+        assertThat(json(failedExamples.resolve("typo.error.json")).get("reason").asText())
                 .contains("unknown field \"promt\" (did you mean \"prompt\"?)");
-        assertThat(json(failed.resolve("unreachable-image.error.json")).get("runpodStatus").asText())
+        assertThat(json(failedExamples.resolve("unreachable-image.error.json")).get("runpodStatus").asText())
                 .isEqualTo("FAILED");
-        awaitFile(home.resolve("inbox/.done/shoe.json"));
-        awaitFile(home.resolve("inbox/.failed/typo.json"));
+        // the examples are read where they are: the inbox and the sinks are the user's alone
         assertThat(home.resolve("examples/shoe.json")).exists();
+        assertThat(home.resolve("out/completed/shoe.png")).doesNotExist();
 
+        Path completed = home.resolve("out/completed");
+        Files.createDirectories(home.resolve("inbox"));
         Files.writeString(home.resolve("inbox/later.yaml"),
                 "prompt: Make it blue\nimages: [https://images.test/a.png]\noutput_format: jpeg\n");
         awaitFile(completed.resolve("later.json"));

@@ -231,8 +231,10 @@ class PipelineTest extends PipelineTestSupport {
     }
 
     @Test
-    void imageThatCannotBeDownloadedIsRecordedWithItsUrl() throws Exception {
-        emulator.inject(Operation.IMAGE, Fault.httpStatus(404));
+    void imageThatCannotBeDownloadedForAWhileIsRecordedWithItsUrl() throws Exception {
+        for (int i = 0; i < 50; i++) {
+            emulator.inject(Operation.IMAGE, Fault.httpStatus(404));
+        }
         drop("shoe.json", job(""));
 
         JsonNode record = json(failed.resolve("shoe.error.json"));
@@ -240,10 +242,63 @@ class PipelineTest extends PipelineTestSupport {
         assertThat(record.get("step").asText()).isEqualTo("downloading the image");
         assertThat(record.get("imageUrl").asText()).startsWith("http://127.0.0.1:" + emulator.port() + "/images/");
         assertThat(record.get("reason").asText())
-                .startsWith("the image host answered HTTP 404 while downloading the image")
-                .contains("was generated and paid for");
-        assertThat(record.get("attempts").asInt()).isEqualTo(1);
+                .startsWith("the image host answered HTTP 404")
+                .contains("was generated and paid for")
+                .contains("RunPod keeps an image URL for 7 days");
+        // tried for nanobanana.retry.paid-image-for (2 s here), not given up at the first 404
+        assertThat(record.get("attempts").asInt()).isGreaterThan(2);
+        assertThat(emulator.requests(Operation.IMAGE)).hasSizeGreaterThan(2);
+        assertThat(emulator.requests(Operation.RUNSYNC)).hasSize(1);
         assertThat(completed.resolve("shoe.png")).doesNotExist();
+    }
+
+    @Test
+    void imageHostAnswering404RightAfterCompletedIsAskedAgain() throws Exception {
+        emulator.inject(Operation.IMAGE, Fault.httpStatus(404));
+        drop("shoe.json", job(""));
+
+        assertThat(ImageIO.read(awaitFile(completed.resolve("shoe.png")).toFile())).isNotNull();
+        assertThat(emulator.requests(Operation.IMAGE)).hasSize(2);
+        assertThat(emulator.requests(Operation.RUNSYNC)).hasSize(1);
+    }
+
+    @Test
+    void paidBase64ImageWhoseSinkCannotBeWrittenIsKeptInTheSpoolAndTheRecordSaysWhere() throws Exception {
+        // a file where the completed folder should be: nothing can be written there
+        Files.createDirectories(completed.getParent());
+        Files.writeString(completed, "not a folder");
+        drop("shoe.yaml", """
+                prompt: Make the sneaker yellow
+                images: [https://images.test/shoe.png]
+                enable_base64_output: true
+                """);
+
+        JsonNode record = json(failed.resolve("shoe.error.json"));
+        Path kept = Path.of(record.get("keptImage").asText());
+        assertThat(kept.getParent()).isEqualTo(spool);
+        assertThat(ImageIO.read(kept.toFile()).getWidth()).isEqualTo(1024);
+        assertThat(record.get("step").asText()).isEqualTo("storing the image in the completed sink");
+        assertThat(record.get("reason").asText())
+                .contains("The image was generated and paid for (RunPod job " + record.get("runpodId").asText())
+                .contains("it is kept in " + kept + ": copy it from there")
+                .doesNotContain("7 days");
+        assertThat(record.get("attempts").asInt()).isGreaterThan(1);
+        assertThat(emulator.requests(Operation.RUNSYNC)).hasSize(1);
+    }
+
+    @Test
+    void jobWhosePollsFailForGoodIsCancelledAtRunpod() throws Exception {
+        emulator.inject(Operation.RUNSYNC, Fault.jobRunsFor(Duration.ofSeconds(5)));
+        for (int i = 0; i < 3; i++) {
+            emulator.inject(Operation.STATUS, Fault.httpStatus(503));
+        }
+        drop("shoe.json", job(""));
+
+        JsonNode record = json(failed.resolve("shoe.error.json"));
+        assertThat(record.get("step").asText()).isEqualTo("polling RunPod for the job's state");
+        assertThat(record.get("reason").asText()).contains("The job was cancelled at RunPod");
+        assertThat(emulator.requests(Operation.CANCEL)).singleElement()
+                .satisfies(cancel -> assertThat(cancel.path()).endsWith("/cancel/" + record.get("runpodId").asText()));
     }
 
     @Test

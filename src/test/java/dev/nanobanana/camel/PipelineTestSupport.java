@@ -39,6 +39,7 @@ abstract class PipelineTestSupport extends CamelTestSupport {
     Path inbox;
     Path completed;
     Path failed;
+    Path spool;
 
     /** The emulator for this test; tests may change its settings. */
     EmulatorSettings emulatorSettings() {
@@ -55,6 +56,8 @@ abstract class PipelineTestSupport extends CamelTestSupport {
         p.setProperty("nanobanana.inbox", inbox.toString());
         p.setProperty("nanobanana.completed-dir", completed.toString());
         p.setProperty("nanobanana.failed-dir", failed.toString());
+        p.setProperty("nanobanana.spool-dir", spool.toString());
+        p.setProperty("nanobanana.retry.paid-image-for", "2s");
         p.setProperty("nanobanana.concurrency", "4");
         p.setProperty("nanobanana.retry.max-attempts", "3");
         p.setProperty("nanobanana.retry.initial-delay", "100");
@@ -72,6 +75,7 @@ abstract class PipelineTestSupport extends CamelTestSupport {
         inbox = Files.createDirectories(work.resolve("inbox"));
         completed = work.resolve("out/completed");
         failed = work.resolve("out/failed");
+        spool = work.resolve("out/spool");
     }
 
     @Override

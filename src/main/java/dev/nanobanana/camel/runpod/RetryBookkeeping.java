@@ -7,6 +7,7 @@ import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.http.base.HttpOperationFailedException;
+import org.apache.camel.util.TimeUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,11 +25,13 @@ public class RetryBookkeeping implements Processor {
 
     private final int maxAttempts;
     private final Duration maxDelay;
+    private final PaidImageRetries paidImages;
     private final Clock clock;
 
-    public RetryBookkeeping(int maxAttempts, Duration maxDelay, Clock clock) {
+    public RetryBookkeeping(int maxAttempts, Duration maxDelay, PaidImageRetries paidImages, Clock clock) {
         this.maxAttempts = maxAttempts;
         this.maxDelay = maxDelay;
+        this.paidImages = paidImages;
         this.clock = clock;
     }
 
@@ -36,6 +39,9 @@ public class RetryBookkeeping implements Processor {
     public void process(Exchange exchange) {
         int attempts = exchange.getIn().getHeader(Exchange.REDELIVERY_COUNTER, 1, Integer.class);
         exchange.setProperty(JobExchange.ATTEMPTS, attempts);
+        if (exchange.getProperty(JobExchange.FAILING_SINCE) == null) {
+            exchange.setProperty(JobExchange.FAILING_SINCE, clock.instant());
+        }
         Throwable failure = JobExchange.failure(exchange);
         JobStep step = JobExchange.step(exchange);
         Duration wait = failure instanceof HttpOperationFailedException http ? retryAfter(http.getResponseHeaders())
@@ -46,10 +52,15 @@ public class RetryBookkeeping implements Processor {
         } else {
             exchange.getIn().removeHeader(Exchange.REDELIVERY_DELAY);
         }
-        if (attempts < maxAttempts && TransientFailures.isTransient(failure, step)) {
+        String how = wait != null ? "in " + wait.toSeconds() + " s as the server asked" : "with backoff";
+        if (paidImages.shouldRetry(exchange)) {
+            LOG.warn("Job {}: {} failed ({}), attempt {}; the image is paid for, so it is tried for up to {}; "
+                     + "retrying {}", JobExchange.jobId(exchange), step.description(), describe(failure), attempts,
+                    TimeUtils.printDuration(paidImages.period().toMillis()), how);
+        } else if (!PaidImageRetries.applies(exchange) && attempts < maxAttempts
+                   && TransientFailures.isTransient(failure, step)) {
             LOG.warn("Job {}: {} failed ({}), attempt {} of {}; retrying {}", JobExchange.jobId(exchange),
-                    step.description(), describe(failure), attempts, maxAttempts,
-                    wait != null ? "in " + wait.toSeconds() + " s as the server asked" : "with backoff");
+                    step.description(), describe(failure), attempts, maxAttempts, how);
         }
     }
 

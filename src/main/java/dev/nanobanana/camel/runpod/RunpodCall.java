@@ -130,9 +130,7 @@ public final class RunpodCall extends AsyncProcessorSupport {
                 keepInlineImage(exchange, body, answer.inline());
             }
         }
-        // Camel keeps the redelivery counter on the message after a retried call succeeds; the next call must
-        // start with a full set of attempts
-        exchange.getIn().removeHeaders("CamelRedeliver*");
+        JobExchange.stepSucceeded(exchange);
     }
 
     /** Decodes base64 output into the spool: from here on the image is kept, whatever happens to its delivery. */

@@ -18,9 +18,12 @@ import dev.nanobanana.camel.JobStep;
  */
 public final class TransientFailures {
 
-    /** Matches an exchange whose caught failure is transient at the step the job is in. */
-    public static final Predicate TRANSIENT = exchange -> isTransient(JobExchange.failure(exchange),
-            JobExchange.step(exchange));
+    /**
+     * Matches an exchange whose caught failure is transient at the step the job is in; a paid image's download and
+     * storing are retried by {@link PaidImageRetries} instead.
+     */
+    public static final Predicate TRANSIENT = exchange -> !PaidImageRetries.applies(exchange)
+            && isTransient(JobExchange.failure(exchange), JobExchange.step(exchange));
 
     private TransientFailures() {
     }

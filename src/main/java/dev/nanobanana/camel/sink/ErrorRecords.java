@@ -55,7 +55,9 @@ public class ErrorRecords {
         Path kept = state == null ? null : state.keptImage();
         return new ErrorRecord(
                 JobExchange.jobId(exchange),
-                FailureReasons.of(failure, step, attempts, result, runpodError, kept),
+                FailureReasons.of(failure, step, attempts, result, runpodError, kept)
+                + (exchange.getProperty(JobExchange.CANCELLED) != null
+                        ? ". The job was cancelled at RunPod, so that it does not run on and cost money" : ""),
                 step.description(),
                 httpStatus,
                 result == null ? null : result.id(),

@@ -66,7 +66,7 @@ public class ImageDownload extends AsyncProcessorSupport {
                 JobState current = JobExchange.state(exchange);
                 exchange.setProperty(JobExchange.STATE,
                         current.kept(spool.keep(incoming, RunpodCall.keptName(current))));
-                exchange.getIn().removeHeaders("CamelRedeliver*");
+                JobExchange.stepSucceeded(exchange);
             } catch (Throwable failure) {
                 exchange.setException(failure);
             } finally {
