@@ -120,7 +120,7 @@ class Aws2S3ComponentTest {
                     .threads(4)
                     .process(e -> {
                         mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
-                        Thread.sleep(400);
+                        Thread.sleep(300);
                         inFlight.decrementAndGet();
                         done.incrementAndGet();
                     }));
