@@ -20,18 +20,22 @@ import java.util.function.Predicate;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
+import org.apache.camel.FailedToStartRouteException;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.LambdaRouteBuilder;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.aws2.s3.AWS2S3Constants;
 import org.apache.camel.component.aws2.s3.AWS2S3Consumer;
 import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.impl.engine.DefaultSupervisingRouteController;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 import software.amazon.awssdk.services.s3.presigner.model.PresignedGetObjectRequest;
@@ -131,19 +135,23 @@ class Aws2S3ComponentTest {
         }
     }
 
-    @Test
-    void consumerMoveAfterReadCopiesThenDeletes() throws Exception {
+    @ParameterizedTest(name = "destinationBucketPrefix={0} removePrefixOnMove={1} gives {2}")
+    @CsvSource({
+        ".done/,       false, .done/inbox/a.json",
+        "inbox/.done/, false, inbox/.done/inbox/a.json",
+        // removePrefixOnMove takes out the FIRST match of the prefix (as a regex) in destination prefix + key
+        "inbox/.done/, true,  .done/inbox/a.json"})
+    void consumerMoveAfterReadCopiesThenDeletesUnderTheDestinationPrefix(
+            String destinationPrefix, boolean removePrefix, String movedKey) throws Exception {
         s3.put(BUCKET, "inbox/a.json", "{}");
         List<String> taken = new CopyOnWriteArrayList<>();
 
-        // removePrefixOnMove replaces the FIRST match of the prefix (a regex) in prefix+key+suffix, so with a
-        // destinationBucketPrefix that itself starts with "inbox/" it strips that one: inbox/.done/a.json is not
-        // reachable with these options. A prefix outside the listed level is.
         start(r -> r.from("aws2-s3://" + BUCKET + "?amazonS3Client=#s3&prefix=inbox/&delimiter=/&delay=100&initialDelay=0"
-                        + "&moveAfterRead=true&destinationBucket=" + BUCKET + "&destinationBucketPrefix=.done/")
+                        + "&moveAfterRead=true&destinationBucket=" + BUCKET + "&destinationBucketPrefix=" + destinationPrefix
+                        + "&removePrefixOnMove=" + removePrefix)
                 .process(e -> taken.add(e.getMessage().getHeader(AWS2S3Constants.KEY, String.class))));
 
-        await().atMost(WAIT).until(() -> s3.keys(BUCKET, "").equals(List.of(".done/inbox/a.json")));
+        await().atMost(WAIT).until(() -> s3.keys(BUCKET, "").equals(List.of(movedKey)));
         Thread.sleep(300);
         assertThat(taken).containsExactly("inbox/a.json");
     }
@@ -277,6 +285,47 @@ class Aws2S3ComponentTest {
                     .contains("Will try again at next poll", "Unable to execute HTTP request", "Connection refused"));
         }
         assertThat(s3.keys(BUCKET, "inbox/")).isEmpty();
+    }
+
+    @Test
+    void routeOnS3ThatIsDownAtStartupStopsTheContextUnlessARouteControllerSupervisesIt() throws Exception {
+        s3.stop();
+        try (LogCapture log = LogCapture.of("org.apache.camel", "ERROR")) {
+            // the endpoint asks S3 for its bucket when the route starts (headBucket); the SDK's error fails the start
+            Throwable plainStart = catchThrowable(() -> start(r -> r.from("aws2-s3://" + BUCKET
+                    + "?amazonS3Client=#s3&prefix=inbox/&delimiter=/" + "&delay=100").process(e -> { })));
+            assertThat(plainStart).isInstanceOf(FailedToStartRouteException.class)
+                    .hasMessageContaining("Unable to execute HTTP request");
+            assertThat(log.text()).startsWith("ERROR org.apache.camel.impl.engine.AbstractCamelContext Error starting"
+                    + " CamelContext");
+        } finally {
+            s3.restart();
+        }
+        s3.stop();
+        List<String> taken = new CopyOnWriteArrayList<>();
+        CamelContext supervised = new DefaultCamelContext();
+        DefaultSupervisingRouteController controller = new DefaultSupervisingRouteController();
+        controller.setInitialDelay(100);
+        controller.setBackOffDelay(200);
+        supervised.setRouteController(controller); // Camel Main: camel.routecontroller.enabled=true
+        supervised.getRegistry().bind("s3", client);
+        try (LogCapture log = LogCapture.of("org.apache.camel", "INFO")) {
+            RouteBuilder.addRoutes(supervised, r -> r.from("aws2-s3://" + BUCKET
+                            + "?amazonS3Client=#s3&prefix=inbox/&delimiter=/&delay=100").routeId("inbox")
+                    .process(e -> taken.add(e.getMessage().getHeader(AWS2S3Constants.KEY, String.class))));
+            supervised.start();
+            Thread.sleep(800);
+            assertThat(supervised.getRouteController().getRouteStatus("inbox").isStarted()).isFalse();
+
+            s3.restart();
+            s3.put(BUCKET, "inbox/a.json", "{}");
+            await().atMost(WAIT).until(() -> taken.contains("inbox/a.json"));
+            // the controller logs that it keeps trying, at INFO, without the cause
+            assertThat(log.text()).contains("Routes startup (total:1 started:0 restarting:1 exhausted:0)",
+                    "Route: inbox started after");
+        } finally {
+            supervised.close();
+        }
     }
 
     @Test
