@@ -97,6 +97,7 @@ public record NanoBananaSettings(
         d.put("emulator.latency", "1s");
         d.put("emulator.runsync-wait", "90s");
         d.put("emulator.faults", "");
+        d.put("emulator.fetch-inputs", "false");
         return Collections.unmodifiableMap(d);
     }
 

@@ -2,14 +2,17 @@ package dev.nanobanana.camel.app;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import org.apache.camel.main.Main;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.nanobanana.camel.emulator.EmulatorCommand;
+
 /**
  * The standalone runtime: Camel Main started from a folder that holds {@code config/application.properties} and the
- * YAML routes in {@code routes/}.
+ * YAML routes in {@code routes/}; or, with {@code --emulator}, the built-in RunPod emulator alone.
  */
 public final class NanoBananaMain {
 
@@ -20,6 +23,12 @@ public final class NanoBananaMain {
     }
 
     public static void main(String[] args) throws Exception {
+        List<String> arguments = List.of(args);
+        if (arguments.contains(EmulatorCommand.OPTION)) {
+            // the emulator alone, for a client in another process: no Camel, no config/ folder needed
+            System.exit(EmulatorCommand.run(arguments.stream().filter(arg -> !arg.equals(EmulatorCommand.OPTION)).toList(),
+                    System.out, System.err));
+        }
         if (System.getProperty("logback.configurationFile") == null && Files.isRegularFile(LOGGING)) {
             System.setProperty("logback.configurationFile", LOGGING.toString());
         }

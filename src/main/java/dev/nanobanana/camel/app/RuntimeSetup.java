@@ -99,7 +99,10 @@ class RuntimeSetup extends MainListenerSupport {
         EmulatorSettings settings = EmulatorSettings.defaults()
                 .withPort(properties.number("emulator.port", 0))
                 .withLatency(properties.duration("emulator.latency"))
-                .withRunsyncWait(properties.duration("emulator.runsync-wait"));
+                .withRunsyncWait(properties.duration("emulator.runsync-wait"))
+                .withFetchInputs(properties.flag("emulator.fetch-inputs"))
+                // nothing in the runtime reads the requests back
+                .withRecordedRequests(0);
         List<FaultSpec> faults;
         try {
             faults = FaultSpec.parse(properties.text("emulator.faults"));

@@ -9,4 +9,9 @@ record EditInput(String prompt, List<String> images, Resolution resolution, Aspe
     EditInput {
         images = List.copyOf(images);
     }
+
+    /** What an ended job still needs of its input: everything but the images, which can be megabytes of data URIs. */
+    EditInput withoutImages() {
+        return new EditInput(prompt, List.of(), resolution, aspectRatio, outputFormat, base64Output);
+    }
 }

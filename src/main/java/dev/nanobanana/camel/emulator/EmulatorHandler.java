@@ -9,73 +9,115 @@ import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.function.Consumer;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
-/** Takes every HTTP request: records it, applies a waiting fault, checks the key and passes it to the {@link JobApi}. */
+/**
+ * Takes every HTTP request: records it, applies a waiting fault, checks the key and passes it to the {@link JobApi}.
+ * An answer that is not ready yet (a runsync waiting for its job) is sent later from another thread: the JDK server
+ * keeps the connection open until the exchange is closed, so no thread waits with it.
+ */
 final class EmulatorHandler implements HttpHandler {
+
+    static final String STATS_PATH = "/emulator/stats";
 
     private static final String NOT_JSON_PAGE = "<html><head><title>502 Bad Gateway</title></head>"
             + "<body><h1>502 Bad Gateway</h1><p>not-json fault injected into the RunPod emulator</p></body></html>";
 
     private final JobApi api;
     private final FaultQueue faults;
-    private final Consumer<RecordedRequest> recorder;
+    private final RequestLog log;
+    private final Supplier<EmulatorStats> stats;
     private final byte[] expectedAuthorization;
 
-    EmulatorHandler(JobApi api, FaultQueue faults, Consumer<RecordedRequest> recorder, String apiKey) {
+    EmulatorHandler(JobApi api, FaultQueue faults, RequestLog log, Supplier<EmulatorStats> stats, String apiKey) {
         this.api = api;
         this.faults = faults;
-        this.recorder = recorder;
+        this.log = log;
+        this.stats = stats;
         this.expectedAuthorization = ("Bearer " + apiKey).getBytes(StandardCharsets.UTF_8);
     }
 
     @Override
     public void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            Optional<Route> route = Route.of(exchange.getRequestURI().getPath());
-            if (route.isPresent()) {
-                answer(exchange, route.get()).sendTo(exchange);
-            } else {
-                RequestBody.read(exchange.getRequestBody(), 0);
-                Reply.error(404, "No such endpoint: " + exchange.getRequestURI().getPath()).sendTo(exchange);
-            }
+        CompletableFuture<Reply> reply;
+        try {
+            reply = answer(exchange);
+        } catch (IOException | RuntimeException e) {
+            // the JDK server closes the connection without an answer
+            exchange.close();
+            throw e;
+        }
+        if (reply.isDone() && !reply.isCompletedExceptionally()) {
+            sendAndClose(exchange, reply.join());
+        } else {
+            reply.whenComplete((ready, failure) -> {
+                if (failure == null) {
+                    sendAndClose(exchange, ready);
+                } else {
+                    exchange.close();
+                }
+            });
         }
     }
 
-    private Reply answer(HttpExchange exchange, Route route) throws IOException {
+    private CompletableFuture<Reply> answer(HttpExchange exchange) throws IOException {
+        String path = exchange.getRequestURI().getPath();
+        if (path.equals(STATS_PATH)) {
+            RequestBody.read(exchange.getRequestBody(), 0);
+            return CompletableFuture.completedFuture("GET".equals(exchange.getRequestMethod())
+                    ? Reply.json(200, stats.get().toJson())
+                    : Reply.error(405, "Use GET for the emulator's stats").withHeader("Allow", "GET"));
+        }
+        Optional<Route> route = Route.of(path);
+        if (route.isEmpty()) {
+            RequestBody.read(exchange.getRequestBody(), 0);
+            return CompletableFuture.completedFuture(Reply.error(404, "No such endpoint: " + path));
+        }
+        return answer(exchange, route.get());
+    }
+
+    private CompletableFuture<Reply> answer(HttpExchange exchange, Route route) throws IOException {
         RequestBody body = RequestBody.read(exchange.getRequestBody(), route.bodyLimit());
         boolean authorized = hasKey(exchange);
         String query = exchange.getRequestURI().getRawQuery();
         String path = exchange.getRequestURI().getRawPath() + (query == null ? "" : "?" + query);
-        recorder.accept(new RecordedRequest(route.operation(), exchange.getRequestMethod(), path, authorized, body.text(),
-                Instant.now()));
+        log.add(route.operation(), () -> new RecordedRequest(route.operation(), exchange.getRequestMethod(), path,
+                authorized, body.text(), Instant.now()));
 
         if (!route.method().equals(exchange.getRequestMethod())) {
-            return Reply.error(405, "Use " + route.method() + " for " + route.operation().name().toLowerCase(Locale.ROOT))
-                    .withHeader("Allow", route.method());
+            return ready(Reply.error(405, "Use " + route.method() + " for " + route.operation().name().toLowerCase(Locale.ROOT))
+                    .withHeader("Allow", route.method()));
         }
         Optional<Fault> fault = faults.takeAnswerFault(route.operation());
         if (fault.isPresent()) {
-            return faultReply(fault.get());
+            return ready(faultReply(fault.get()));
         }
         if (route.needsKey() && !authorized) {
-            return Reply.error(401, exchange.getRequestHeaders().containsKey("Authorization")
+            return ready(Reply.error(401, exchange.getRequestHeaders().containsKey("Authorization")
                     ? "Invalid API key"
-                    : "Missing API key: send the header Authorization: Bearer <api key>");
+                    : "Missing API key: send the header Authorization: Bearer <api key>"));
         }
-        try {
-            return switch (route.operation()) {
-                case RUNSYNC -> api.runsync(body, query);
-                case RUN -> api.run(body);
-                case STATUS -> api.status(route.argument());
-                case CANCEL -> api.cancel(route.argument());
-                case HEALTH -> api.health();
-                case IMAGE -> api.image(route.argument());
-            };
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("RunPod emulator is closing", e);
+        return switch (route.operation()) {
+            case RUNSYNC -> api.runsync(body, query);
+            case RUN -> ready(api.run(body));
+            case STATUS -> ready(api.status(route.argument()));
+            case CANCEL -> ready(api.cancel(route.argument()));
+            case HEALTH -> ready(api.health());
+            case IMAGE -> ready(api.image(route.argument()));
+        };
+    }
+
+    private static void sendAndClose(HttpExchange exchange, Reply reply) {
+        try (exchange) {
+            reply.sendTo(exchange);
+        } catch (IOException e) {
+            // the client has gone; nothing to tell anyone
         }
+    }
+
+    private static CompletableFuture<Reply> ready(Reply reply) {
+        return CompletableFuture.completedFuture(reply);
     }
 
     private boolean hasKey(HttpExchange exchange) {

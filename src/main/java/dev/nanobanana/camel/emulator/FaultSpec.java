@@ -1,6 +1,5 @@
 package dev.nanobanana.camel.emulator;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -36,7 +35,6 @@ public record FaultSpec(Operation operation, Fault fault) {
     private static final Pattern STATUS = Pattern.compile("(\\d{3})(?:;retry-after=(\\w+))?", Pattern.CASE_INSENSITIVE);
     private static final Pattern FAIL = Pattern.compile("fail(?:-(\\d{3}))?:(.*)", Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
     private static final Pattern SLOW = Pattern.compile("slow:(\\w+)", Pattern.CASE_INSENSITIVE);
-    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m)?", Pattern.CASE_INSENSITIVE);
 
     public FaultSpec {
         Objects.requireNonNull(operation, "operation");
@@ -85,7 +83,7 @@ public record FaultSpec(Operation operation, Fault fault) {
         Matcher matcher;
         if ((matcher = STATUS.matcher(text)).matches()) {
             int status = Integer.parseInt(matcher.group(1));
-            return matcher.group(2) == null ? Fault.httpStatus(status) : Fault.httpStatus(status, parseDuration(matcher.group(2)));
+            return matcher.group(2) == null ? Fault.httpStatus(status) : Fault.httpStatus(status, DurationText.parse(matcher.group(2)));
         }
         if ((matcher = FAIL.matcher(text)).matches()) {
             String error = matcher.group(2).trim();
@@ -95,7 +93,7 @@ public record FaultSpec(Operation operation, Fault fault) {
             return matcher.group(1) == null ? Fault.jobFails(error) : Fault.jobFails(Integer.parseInt(matcher.group(1)), error);
         }
         if ((matcher = SLOW.matcher(text)).matches()) {
-            return Fault.jobRunsFor(parseDuration(matcher.group(1)));
+            return Fault.jobRunsFor(DurationText.parse(matcher.group(1)));
         }
         return switch (text.toLowerCase(Locale.ROOT)) {
             case "drop" -> Fault.dropConnection();
@@ -103,20 +101,6 @@ public record FaultSpec(Operation operation, Fault fault) {
             default -> throw new IllegalArgumentException("unknown fault \"" + text
                     + "\"; expected <status>[;retry-after=<duration>], drop, not-json, slow:<duration>,"
                     + " fail:<text> or fail-<status>:<text>");
-        };
-    }
-
-    private static Duration parseDuration(String text) {
-        Matcher matcher = DURATION.matcher(text);
-        if (!matcher.matches()) {
-            throw new IllegalArgumentException("invalid duration \"" + text + "\"; expected e.g. 500ms, 2s, 3m or 2");
-        }
-        long amount = Long.parseLong(matcher.group(1));
-        String unit = matcher.group(2) == null ? "s" : matcher.group(2).toLowerCase(Locale.ROOT);
-        return switch (unit) {
-            case "ms" -> Duration.ofMillis(amount);
-            case "m" -> Duration.ofMinutes(amount);
-            default -> Duration.ofSeconds(amount);
         };
     }
 }

@@ -6,9 +6,8 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One emulated job: IN_QUEUE until its queue delay has passed, IN_PROGRESS after that, until it gets an outcome.
@@ -19,13 +18,16 @@ final class Job {
     private static final Logger LOG = LoggerFactory.getLogger(RunpodEmulator.class);
 
     private final String id;
-    private final EditInput input;
+    private final Operation submittedBy;
     private final Optional<Fault> fault;
     private final long startNanos;
     private final CompletableFuture<JobOutcome> outcome = new CompletableFuture<>();
+    private final AtomicBoolean imageDelivered = new AtomicBoolean();
+    private volatile EditInput input;
 
-    Job(String id, EditInput input, Optional<Fault> fault, Duration queueDelay) {
+    Job(String id, Operation submittedBy, EditInput input, Optional<Fault> fault, Duration queueDelay) {
         this.id = id;
+        this.submittedBy = submittedBy;
         this.input = input;
         this.fault = fault;
         this.startNanos = System.nanoTime() + queueDelay.toNanos();
@@ -35,6 +37,12 @@ final class Job {
         return id;
     }
 
+    /** RUNSYNC or RUN: RunPod keeps their results for different times. */
+    Operation submittedBy() {
+        return submittedBy;
+    }
+
+    /** The input; once the job has ended, without its images. */
     EditInput input() {
         return input;
     }
@@ -62,27 +70,29 @@ final class Job {
         return Optional.ofNullable(outcome.getNow(null));
     }
 
+    /** Completes when the job ends, however it ends. */
+    CompletionStage<JobOutcome> ended() {
+        return outcome.minimalCompletionStage();
+    }
+
     /** The image of a completed job. */
     Optional<EncodedImage> image() {
         return outcome().filter(JobOutcome.Completed.class::isInstance)
                 .map(completed -> ((JobOutcome.Completed) completed).image());
     }
 
-    /** Ends the job unless it has ended already. */
-    void end(JobOutcome result) {
-        if (outcome.complete(result)) {
-            LOG.info("Emulated job {} {}", id, result.status());
+    /** Ends the job unless it has ended already; tells whether this call ended it. */
+    boolean end(JobOutcome result) {
+        if (!outcome.complete(result)) {
+            return false;
         }
+        input = input.withoutImages();
+        LOG.info("Emulated job {} {}", id, result.status());
+        return true;
     }
 
-    /** Waits up to {@code window} for the job to end. */
-    void awaitEnd(Duration window) throws InterruptedException {
-        try {
-            outcome.get(window.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            // still running: the caller answers with the current state
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("job outcomes are never exceptional", e);
-        }
+    /** Notes that the image went out, by download or inline; tells whether it is the first time. */
+    boolean firstDelivery() {
+        return imageDelivered.compareAndSet(false, true);
     }
 }

@@ -8,6 +8,9 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /** RunPod's serverless job API for the edit endpoint, one method per operation, each giving the answer to send. */
 final class JobApi {
@@ -20,32 +23,36 @@ final class JobApi {
     private final FaultQueue faults;
     private final JobView view;
     private final Duration runsyncWait;
+    private final EmulatorClock clock;
+    private final Executor answerThreads;
 
-    JobApi(JobBoard board, FaultQueue faults, JobView view, Duration runsyncWait) {
+    JobApi(JobBoard board, FaultQueue faults, JobView view, Duration runsyncWait, EmulatorClock clock,
+           Executor answerThreads) {
         this.board = board;
         this.faults = faults;
         this.view = view;
         this.runsyncWait = runsyncWait;
+        this.clock = clock;
+        this.answerThreads = answerThreads;
     }
 
-    Reply runsync(RequestBody body, String query) throws InterruptedException {
+    /** Answers when the job ends or the wait window closes; meanwhile no thread waits for it. */
+    CompletableFuture<Reply> runsync(RequestBody body, String query) {
         String id = "sync-" + UUID.randomUUID() + "-u1";
         EditInput input;
         try {
             input = accept(body);
         } catch (InvalidInputException e) {
-            return Reply.json(400, JobView.rejected(id, e.getMessage()));
+            return CompletableFuture.completedFuture(Reply.json(400, JobView.rejected(id, e.getMessage())));
         }
-        Job job = board.submit(id, input, faults.takeJobFault(Operation.RUNSYNC));
-        job.awaitEnd(waitWindow(query));
-        ObjectNode answer = view.of(job);
-        return Reply.json(runsyncStatus(job, answer), answer);
+        Job job = board.submit(id, Operation.RUNSYNC, input, faults.takeJobFault(Operation.RUNSYNC));
+        return clock.firstOf(job.ended(), waitWindow(query)).thenApplyAsync(over -> runsyncAnswer(job), answerThreads);
     }
 
     Reply run(RequestBody body) {
         String id = UUID.randomUUID().toString();
         try {
-            Job job = board.submit(id, accept(body), faults.takeJobFault(Operation.RUN));
+            Job job = board.submit(id, Operation.RUN, accept(body), faults.takeJobFault(Operation.RUN));
             return Reply.json(200, JobView.state(job.id(), JobStatus.IN_QUEUE));
         } catch (InvalidInputException e) {
             return Reply.json(400, JobView.rejected(id, e.getMessage()));
@@ -54,7 +61,7 @@ final class JobApi {
 
     Reply status(String id) {
         return board.find(id)
-                .map(job -> Reply.json(200, view.of(job)))
+                .map(job -> Reply.json(200, delivered(job, view.of(job))))
                 .orElseGet(() -> unknownJob(id));
     }
 
@@ -62,7 +69,7 @@ final class JobApi {
     Reply cancel(String id) {
         return board.find(id)
                 .map(job -> {
-                    job.end(new JobOutcome.Cancelled());
+                    board.cancel(job);
                     return Reply.json(200, JobView.state(id, job.status()));
                 })
                 .orElseGet(() -> unknownJob(id));
@@ -88,10 +95,31 @@ final class JobApi {
     /** The image of a completed job, by file name {@code <jobId>.<png|jpeg>}. */
     Reply image(String fileName) {
         int dot = fileName.lastIndexOf('.');
-        Optional<EncodedImage> image = dot < 0 ? Optional.empty() : board.find(fileName.substring(0, dot))
-                .flatMap(Job::image)
+        Optional<Job> job = dot < 0 ? Optional.empty() : board.find(fileName.substring(0, dot));
+        Optional<EncodedImage> image = job.flatMap(Job::image)
                 .filter(encoded -> encoded.format().wireName().equals(fileName.substring(dot + 1)));
-        return image.map(Reply::image).orElseGet(() -> Reply.error(404, "No image " + fileName));
+        if (image.isEmpty()) {
+            return Reply.error(404, "No image " + fileName);
+        }
+        board.imageDelivered(job.get());
+        return Reply.image(image.get());
+    }
+
+    private Reply runsyncAnswer(Job job) {
+        if (board.isClosed()) {
+            // the emulator is stopping: the client's connection is dropped, it is not told anything
+            throw new CancellationException("RunPod emulator is closing");
+        }
+        ObjectNode answer = delivered(job, view.of(job));
+        return Reply.json(runsyncStatus(job, answer), answer);
+    }
+
+    /** An answer that carries the image inline delivers it as a download would. */
+    private ObjectNode delivered(Job job, ObjectNode answer) {
+        if (job.input().base64Output() && job.image().isPresent()) {
+            board.imageDelivered(job);
+        }
+        return answer;
     }
 
     private EditInput accept(RequestBody body) throws InvalidInputException {

@@ -1,6 +1,8 @@
 package dev.nanobanana.camel.emulator;
 
 import javax.imageio.ImageIO;
+import javax.imageio.stream.ImageOutputStream;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferInt;
 import java.io.ByteArrayOutputStream;
@@ -31,8 +33,12 @@ final class PromptImageRenderer {
         drawText(input.prompt(), pixels, size, inkFor(background));
 
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        if (!ImageIO.write(image, input.outputFormat().wireName(), out)) {
-            throw new IOException("No ImageIO writer for " + input.outputFormat().wireName());
+        // ImageIO's default file cache registers a JVM shutdown hook, which fails with "Shutdown in progress" for an
+        // image rendered while the JVM stops; in memory it is faster too
+        try (ImageOutputStream stream = new MemoryCacheImageOutputStream(out)) {
+            if (!ImageIO.write(image, input.outputFormat().wireName(), stream)) {
+                throw new IOException("No ImageIO writer for " + input.outputFormat().wireName());
+            }
         }
         return new EncodedImage(input.outputFormat(), out.toByteArray());
     }

@@ -9,42 +9,44 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A stand-in for RunPod's Nano Banana 2 Edit serverless endpoint on 127.0.0.1, for running offline and for tests,
- * whose faults can be injected one request at a time.
+ * A stand-in for RunPod's Nano Banana 2 Edit serverless endpoint on 127.0.0.1, for running offline, for tests and
+ * for load tests, whose faults can be injected one request at a time.
  */
 public final class RunpodEmulator implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RunpodEmulator.class);
 
+    /**
+     * Connections waiting to be accepted. The JDK's default of 50 makes a burst of a few hundred clients wait for
+     * TCP's one-second SYN retry; Linux caps this at net.core.somaxconn (4096 by default).
+     */
+    private static final int ACCEPT_BACKLOG = 4096;
+
     private final EmulatorSettings settings;
     private final HttpServer server;
-    private final ExecutorService requestThreads;
+    private final EmulatorThreads threads = new EmulatorThreads();
     private final JobBoard board;
     private final JobView view;
     private final FaultQueue faults = new FaultQueue();
-    private final ConcurrentLinkedQueue<RecordedRequest> requests = new ConcurrentLinkedQueue<>();
+    private final RequestLog requests;
 
     private RunpodEmulator(EmulatorSettings settings) throws IOException {
         this.settings = settings;
-        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), settings.port()), 0);
-        this.board = new JobBoard(settings.latency(), settings.queueDelay());
+        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), settings.port()),
+                ACCEPT_BACKLOG);
+        this.requests = new RequestLog(settings.recordedRequests());
+        EmulatorClock clock = new EmulatorClock(threads.clock());
+        OutputImages images = settings.imageBytes() > 0
+                ? new FixedSizeImage(settings.imageBytes())
+                : new PromptImages(threads.render());
+        InputImages inputs = settings.fetchInputs() ? new InputFetcher(threads.fetch()) : InputImages.trusted();
+        this.board = new JobBoard(settings, clock, new JobWorker(images, inputs, settings.queueDelay().toMillis()));
         this.view = new JobView(baseUrl() + Route.IMAGES_PATH, settings.base64Style());
-        JobApi api = new JobApi(board, faults, view, settings.runsyncWait());
-        server.createContext("/", new EmulatorHandler(api, faults, requests::add, settings.apiKey()));
-        // runsync requests block while their job runs, so each request gets a thread of its own
-        AtomicInteger threads = new AtomicInteger();
-        this.requestThreads = Executors.newCachedThreadPool(task -> {
-            Thread thread = new Thread(task, "runpod-emulator-http-" + threads.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
-        server.setExecutor(requestThreads);
+        JobApi api = new JobApi(board, faults, view, settings.runsyncWait(), clock, threads.http());
+        server.createContext("/", new EmulatorHandler(api, faults, requests, this::stats, settings.apiKey()));
+        server.setExecutor(threads.http());
     }
 
     /** Starts an emulator listening on 127.0.0.1 at the settings' port. */
@@ -60,6 +62,11 @@ public final class RunpodEmulator implements AutoCloseable {
         return baseUrl() + Route.ENDPOINT_PATH;
     }
 
+    /** Where {@link #stats()} is served as JSON, without a key. */
+    public String statsUrl() {
+        return baseUrl() + EmulatorHandler.STATS_PATH;
+    }
+
     public String apiKey() {
         return settings.apiKey();
     }
@@ -68,14 +75,30 @@ public final class RunpodEmulator implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
-    /** Every request received so far for one of the operations, in order; requests to unknown paths are not kept. */
+    /**
+     * The latest requests received for one of the operations, in order, at most
+     * {@link EmulatorSettings#recordedRequests()} of them; requests to unknown paths are not kept.
+     */
     public List<RecordedRequest> requests() {
-        return List.copyOf(requests);
+        return requests.latest();
     }
 
-    /** The requests received so far for one operation, in order. */
+    /** The latest requests received for one operation, in order. */
     public List<RecordedRequest> requests(Operation operation) {
-        return requests.stream().filter(request -> request.operation() == operation).toList();
+        return requests().stream().filter(request -> request.operation() == operation).toList();
+    }
+
+    /** Counts of requests and jobs since the emulator started. */
+    public EmulatorStats stats() {
+        JobCounts jobs = board.counts();
+        return new EmulatorStats(requests.counts(), jobs.inFlight(), jobs.maxInFlight(),
+                jobs.ended(JobStatus.COMPLETED), jobs.ended(JobStatus.FAILED), jobs.ended(JobStatus.CANCELLED),
+                board.kept());
+    }
+
+    /** The most runsync and run jobs that were in flight (IN_QUEUE or IN_PROGRESS) at once. */
+    public int maxConcurrentJobs() {
+        return board.counts().maxInFlight();
     }
 
     /**
@@ -94,12 +117,15 @@ public final class RunpodEmulator implements AutoCloseable {
         view.setBase64Style(base64Style);
     }
 
-    /** Stops at once, dropping open connections, including runsync calls still waiting for their job. */
+    /**
+     * Stops at once, dropping open connections, including runsync calls still waiting for their job. Jobs in flight
+     * just stop: none ends, so no client is told that a job failed because the emulator stopped.
+     */
     @Override
     public void close() {
-        server.stop(0);
-        requestThreads.shutdownNow();
         board.close();
+        server.stop(0);
+        threads.close();
     }
 
     private String baseUrl() {
