@@ -15,6 +15,7 @@ import org.apache.camel.support.ResourceHelper;
 import org.junit.jupiter.api.Test;
 
 import dev.nanobanana.camel.s3.NanoBananaS3Routes;
+import dev.nanobanana.camel.testing.S3TestServer;
 
 /** Stands in for Camel's YAML DSL validator plugin (not served here): every file under routes/ must load. */
 class RoutesFolderTest {
@@ -33,8 +34,27 @@ class RoutesFolderTest {
     @Test
     void withS3AndSftpEnabledTheirSourcesAndSinksLoadToo() throws Exception {
         Properties properties = NanoBananaSettings.defaultProperties();
+        try (S3TestServer s3 = S3TestServer.start()) {
+            s3.createBucket("jobs");
+            properties.putAll(s3Settings(s3, "jobs"));
+            loadWithS3AndSftp(properties);
+        }
+    }
+
+    /** The nanobanana.s3.* settings of a user whose bucket is in the test's S3 server. */
+    static Properties s3Settings(S3TestServer s3, String bucket) {
+        Properties properties = new Properties();
         properties.setProperty("nanobanana.s3.enabled", "true");
-        properties.setProperty("nanobanana.s3.bucket", "jobs");
+        properties.setProperty("nanobanana.s3.bucket", bucket);
+        properties.setProperty("nanobanana.s3.endpoint-url", s3.endpoint().toString());
+        properties.setProperty("nanobanana.s3.path-style", "true");
+        properties.setProperty("nanobanana.s3.access-key", s3.accessKey());
+        properties.setProperty("nanobanana.s3.secret-key", s3.secretKey());
+        properties.setProperty("nanobanana.s3.checksums", "when-required");
+        return properties;
+    }
+
+    private static void loadWithS3AndSftp(Properties properties) throws Exception {
         properties.setProperty("nanobanana.sftp.enabled", "true");
         properties.setProperty("nanobanana.sftp.host", "sftp.example.test");
         properties.setProperty("nanobanana.sftp.username", "partner");
