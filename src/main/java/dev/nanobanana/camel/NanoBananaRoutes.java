@@ -80,6 +80,7 @@ public class NanoBananaRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
+        NanoBananaSettings.addDefaults(getContext());
         NanoBananaSettings settings = given != null ? given : NanoBananaSettings.from(getContext());
         ImageSpool spool = new ImageSpool(Path.of(settings.spoolDir()));
         RunpodClient runpod = new RunpodClient(settings.endpointUrl(), settings.apiKey(), settings.connectTimeout(),

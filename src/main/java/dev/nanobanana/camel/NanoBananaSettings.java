@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Properties;
 
 import org.apache.camel.CamelContext;
+import org.apache.camel.spi.PropertiesComponent;
 
 /**
  * Every {@code nanobanana.*} setting of the pipeline, with its default; read from Camel's property placeholders so
@@ -90,6 +91,7 @@ public record NanoBananaSettings(
         d.put("sftp.known-hosts-file", "{{sys:user.home}}/.ssh/known_hosts");
         d.put("sftp.strict-host-key-checking", "yes");
         d.put("sftp.inbox", "inbox");
+        d.put("sftp.settle-time", "5s");
         d.put("sftp.completed-dir", "out/completed");
         d.put("sftp.failed-dir", "out/failed");
         d.put("emulator.enabled", "false");
@@ -106,6 +108,19 @@ public record NanoBananaSettings(
         Properties properties = new Properties();
         DEFAULTS.forEach((key, value) -> properties.setProperty(PREFIX + key, value));
         return properties;
+    }
+
+    /**
+     * Gives every {@code nanobanana.*} key its default in the context, as the lowest of its property sources, so that
+     * route files can name any key: a value from anywhere else still wins.
+     */
+    public static void addDefaults(CamelContext context) {
+        PropertiesComponent properties = context.getPropertiesComponent();
+        DEFAULTS.forEach((key, value) -> {
+            if (properties.resolveProperty(PREFIX + key).isEmpty()) {
+                properties.addInitialProperty(PREFIX + key, value);
+            }
+        });
     }
 
     /**
