@@ -80,7 +80,7 @@ public final class SourcePollStrategy implements PollingConsumerPollStrategy {
     }
 
     /** The cause chain in one line, each message once. */
-    private static String describe(Throwable cause) {
+    static String describe(Throwable cause) {
         StringBuilder text = new StringBuilder();
         for (Throwable t = cause; t != null && t.getCause() != t; t = t.getCause()) {
             String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();

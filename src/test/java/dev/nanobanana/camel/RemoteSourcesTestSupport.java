@@ -30,8 +30,8 @@ abstract class RemoteSourcesTestSupport extends PipelineTestSupport {
     @BeforeAll
     static void startServers() throws Exception {
         s3 = S3TestServer.start();
-        sftpRoot = Files.createTempDirectory("sftp-root");
-        sftp = SftpTestServer.start(sftpRoot);
+        sftp = SftpTestServer.start(Files.createTempDirectory("sftp"));
+        sftpRoot = sftp.root();
     }
 
     @AfterAll
