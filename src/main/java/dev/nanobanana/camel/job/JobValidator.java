@@ -47,7 +47,9 @@ public class JobValidator {
         unknownFields(fields, problems);
         JsonNode id = fields.get("id");
         if (id != null && !(id.isTextual() && JobIds.isSafe(id.asText()))) {
-            problems.add("id " + shown(id) + " is not usable: " + JobIds.rule());
+            String device = id.isTextual() ? JobIds.windowsDevice(id.asText())
+                    .map(name -> "Windows reserves the name " + name + " for a device; ").orElse("") : "";
+            problems.add("id " + shown(id) + " is not usable: " + device + JobIds.rule());
         }
         String prompt = prompt(fields.get("prompt"), problems);
         List<String> images = images(fields.get("images"), problems);
