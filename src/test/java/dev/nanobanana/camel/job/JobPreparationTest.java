@@ -49,6 +49,21 @@ class JobPreparationTest {
     }
 
     @Test
+    void aYamlJobWithAMergeKeyIsPreparedLikeAnyOther() throws Exception {
+        Exchange exchange = exchangeWith("""
+                <<: {prompt: Make it yellow, images: [https://images.test/a.png]}
+                resolution: 2k
+                """);
+        exchange.getIn().setHeader(Exchange.FILE_NAME, "anchored.yaml");
+
+        preparation.process(exchange);
+
+        assertThat(JobExchange.job(exchange).prompt()).isEqualTo("Make it yellow");
+        assertThat(JobExchange.job(exchange).resolution()).isEqualTo("2k");
+        assertThat(exchange.getProperty(JobExchange.JOB_ID)).isEqualTo("anchored");
+    }
+
+    @Test
     void aMessageWithSeveralJobsIsOneProblem() {
         Exchange exchange = exchangeWith("[{\"prompt\": \"a\"}, {\"prompt\": \"b\"}]");
 
