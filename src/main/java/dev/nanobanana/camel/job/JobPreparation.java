@@ -42,11 +42,7 @@ public class JobPreparation implements Processor {
         exchange.setProperty(JobExchange.JOB, job);
         RunsyncRequest request = RunsyncRequest.of(job);
         byte[] body = MAPPER.writeValueAsBytes(request);
-        if (body.length > RunsyncRequest.MAX_BYTES) {
-            throw new InvalidJobException(String.format(
-                    "the runsync body is %.1f MB and RunPod takes at most %d MB: use image URLs rather than data: URIs",
-                    body.length / 1048576.0, RunsyncRequest.MAX_BYTES / 1048576));
-        }
+        PayloadLimit.check(job, body.length);
         exchange.setProperty(JobExchange.REQUEST, request);
         exchange.getIn().setBody(body);
     }
