@@ -49,22 +49,23 @@ public class ErrorRecords {
             runpodError = errorField(http.getResponseBody()).orElse(null);
         }
         JobDraft draft = exchange.getProperty(JobExchange.DRAFT, JobDraft.class);
+        // every value copied is cut to a bounded size: a job, or RunPod's answer about it, may be megabytes long
         return new ErrorRecord(
                 JobExchange.jobId(exchange),
-                FailureReasons.of(failure, step, attempts, result, runpodError),
+                RecordCopy.text(FailureReasons.of(failure, step, attempts, result, runpodError)),
                 step.description(),
                 httpStatus,
                 result == null ? null : result.id(),
                 result == null ? null : result.status(),
-                runpodError,
-                nestedJson(runpodError).orElse(null),
+                RecordCopy.text(runpodError),
+                RecordCopy.json(nestedJson(runpodError).orElse(null)),
                 attempts,
-                exchange.getProperty(JobExchange.IMAGE_URL, String.class),
-                draft == null ? null : draft.fields(),
-                JobExchange.request(exchange),
+                RecordCopy.text(exchange.getProperty(JobExchange.IMAGE_URL, String.class)),
+                draft == null ? null : RecordCopy.json(draft.fields()),
+                RecordCopy.request(JobExchange.request(exchange)),
                 exchange.getProperty(JobExchange.SOURCE_FILE, String.class),
                 clock.instant(),
-                failure.getClass().getName() + ": " + failure.getMessage());
+                RecordCopy.text(failure.getClass().getName() + ": " + failure.getMessage()));
     }
 
     /** The JSON inside an error text such as {@code Error submitting task: 400, {"code":400,"message":"..."}}. */
