@@ -1,13 +1,10 @@
 package dev.nanobanana.camel.images;
 
-import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -25,8 +22,6 @@ import dev.nanobanana.camel.runpod.RunsyncRequest;
  * the references as written.
  */
 public final class JobImages implements Processor {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final CamelContext context;
 
@@ -57,7 +52,7 @@ public final class JobImages implements Processor {
                                               + ". Nothing was sent to RunPod");
             }
         }
-        long size = size(request) + extra;
+        long size = RunsyncRequest.sizeInBytes(request) + extra;
         if (extra > 0 && size > RunsyncRequest.MAX_BYTES) {
             throw new InvalidJobException(String.format("the images read from the job file's folder make the runsync "
                     + "body %.1f MB, and RunPod takes at most %d MB: give large images as http(s) URLs",
@@ -89,21 +84,5 @@ public final class JobImages implements Processor {
     private static Path folder(Exchange exchange) {
         String folder = exchange.getProperty(JobExchange.LOCAL_FOLDER, String.class);
         return folder == null ? null : Path.of(folder);
-    }
-
-    private static long size(RunsyncRequest request) throws IOException {
-        long[] count = {0};
-        JSON.writeValue(new OutputStream() {
-            @Override
-            public void write(int b) {
-                count[0]++;
-            }
-
-            @Override
-            public void write(byte[] bytes, int offset, int length) {
-                count[0] += length;
-            }
-        }, request);
-        return count[0];
     }
 }

@@ -14,6 +14,8 @@ final class FieldNames {
 
     static Optional<String> closest(String name, Collection<String> known) {
         return known.stream()
+                // the length alone rules most names out, before a distance that costs their product
+                .filter(candidate -> Math.abs(name.length() - candidate.length()) <= MAX_TYPOS)
                 .filter(candidate -> distance(name, candidate) <= MAX_TYPOS)
                 .min(Comparator.comparingInt(candidate -> distance(name, candidate)));
     }

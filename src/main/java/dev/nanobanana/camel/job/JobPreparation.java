@@ -1,7 +1,5 @@
 package dev.nanobanana.camel.job;
 
-import java.io.IOException;
-import java.io.OutputStream;
 import java.time.Clock;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -46,35 +44,8 @@ public class JobPreparation implements Processor {
         exchange.getIn().setBody(null);
         EditJob job = validator.validate(draft);
         RunsyncRequest request = RunsyncRequest.of(job);
-        long size = bodySize(request);
-        if (size > RunsyncRequest.MAX_BYTES) {
-            throw new InvalidJobException(String.format(
-                    "the runsync body is %.1f MB and RunPod takes at most %d MB: use image URLs rather than data: URIs",
-                    size / 1048576.0, RunsyncRequest.MAX_BYTES / 1048576));
-        }
+        PayloadLimit.check(job, RunsyncRequest.sizeInBytes(request));
         JobExchange.update(exchange, state -> state.withJob(job, request));
-    }
-
-    /** The size of the request as it will be sent, without holding a copy of it. */
-    private static long bodySize(RunsyncRequest request) throws IOException {
-        CountingOutputStream counter = new CountingOutputStream();
-        MAPPER.writeValue(counter, request);
-        return counter.count;
-    }
-
-    private static final class CountingOutputStream extends OutputStream {
-
-        private long count;
-
-        @Override
-        public void write(int b) {
-            count++;
-        }
-
-        @Override
-        public void write(byte[] bytes, int offset, int length) {
-            count += length;
-        }
     }
 
     private JobDraft draft(Exchange exchange) throws JsonProcessingException {

@@ -13,23 +13,26 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import org.yaml.snakeyaml.LoaderOptions;
+
+import dev.nanobanana.camel.runpod.RunsyncRequest;
 
 /**
  * Reads a job file (JSON or YAML) into job drafts. A file holds one job, a list of jobs, {@code {"jobs": [...]}} or a
  * raw runsync body {@code {"input": {...}}}. A file that cannot be read becomes one draft that carries the problem, so
- * that it lands in the failed sink like any other invalid job.
+ * that it lands in the failed sink like any other invalid job. YAML anchors, aliases and merge keys are expanded
+ * (see {@link YamlTree}).
  */
 public class JobReader {
 
     /** Well above RunPod's 20 MB body, so that a big inline image is refused for its size, with a clear reason. */
     private static final int MAX_CHARS = 64 * 1024 * 1024;
+    private static final int MB = 1024 * 1024;
+    private static final int LISTED_FIELDS = 5;
     private static final StreamReadConstraints LIMITS = StreamReadConstraints.builder()
             .maxStringLength(MAX_CHARS)
             .build();
@@ -38,18 +41,7 @@ public class JobReader {
                     .build())
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .build();
-    private static final ObjectMapper YAML = YAMLMapper.builder(YAMLFactory.builder()
-                    .streamReadConstraints(LIMITS)
-                    .loaderOptions(yamlLimits())
-                    .build())
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .build();
-
-    private static LoaderOptions yamlLimits() {
-        LoaderOptions options = new LoaderOptions();
-        options.setCodePointLimit(MAX_CHARS);
-        return options;
-    }
+    private static final YamlTree YAML = new YamlTree(MAX_CHARS, RunsyncRequest.MAX_BYTES);
 
     /** Reads a job file; job ids default to the file's name. */
     public List<JobDraft> read(String fileName, byte[] content) {
@@ -58,12 +50,11 @@ public class JobReader {
 
     /** Reads jobs from a file or message; jobs without an id of their own get {@code baseId}, -2, -3... */
     public List<JobDraft> read(String fileName, String baseId, byte[] content) {
-        ObjectMapper mapper = mapperFor(fileName, content);
         JsonNode root;
         try {
-            root = mapper.readTree(content);
-        } catch (IOException e) {
-            return List.of(JobDraft.unreadable(baseId, fileName, describe(fileName, mapper == YAML ? "YAML" : "JSON", e)));
+            root = isYaml(fileName, content) ? YAML.read(content) : json(content);
+        } catch (UnreadableJobFile e) {
+            return List.of(JobDraft.unreadable(baseId, fileName, nameOf(fileName) + " " + e.getMessage()));
         }
         if (root == null || root.isMissingNode() || root.isNull()) {
             return List.of(JobDraft.unreadable(baseId, fileName, nameOf(fileName) + " is empty: it holds no job"));
@@ -74,6 +65,46 @@ public class JobReader {
             return List.of(JobDraft.unreadable(baseId, fileName, nameOf(fileName) + ": " + problem));
         }
         return drafts(baseId, fileName, jobs);
+    }
+
+    private static JsonNode json(byte[] content) throws UnreadableJobFile {
+        try {
+            return JSON.readTree(content);
+        } catch (StreamConstraintsException e) {
+            throw new UnreadableJobFile(beyondLimit(e));
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            // Jackson names the source even when it may not show it; the file name is said already
+            String message = firstLine(e.getOriginalMessage()).replaceAll("\\[Source: [^;]*; ", "[");
+            throw new UnreadableJobFile("is not valid JSON" + where(at) + ": " + UnreadableJobFile.excerpt(message));
+        } catch (IOException e) {
+            throw new UnreadableJobFile("could not be read: " + UnreadableJobFile.excerpt(e.getMessage()));
+        }
+    }
+
+    /** Jackson tells its limits apart only by the accessor its message names. */
+    private static String beyondLimit(StreamConstraintsException e) {
+        String message = String.valueOf(e.getOriginalMessage());
+        String where = where(e.getLocation());
+        if (message.contains("getMaxStringLength")) {
+            return String.format("holds a value longer than %d characters (%d MB), the most one value of a job file "
+                    + "may hold%s; RunPod takes at most %d MB for a whole job", MAX_CHARS, MAX_CHARS / MB,
+                    where.isEmpty() ? "" : " (the value" + where + ")", RunsyncRequest.MAX_BYTES / MB);
+        }
+        if (message.contains("getMaxNameLength")) {
+            return "holds a field name longer than " + LIMITS.getMaxNameLength() + " characters" + where;
+        }
+        if (message.contains("getMaxNestingDepth")) {
+            return "nests lists and objects more than " + LIMITS.getMaxNestingDepth() + " levels deep" + where;
+        }
+        if (message.contains("getMaxNumberLength")) {
+            return "holds a number longer than " + LIMITS.getMaxNumberLength() + " digits" + where;
+        }
+        return "is beyond a limit of the JSON reader" + where + ": " + UnreadableJobFile.excerpt(message);
+    }
+
+    private static String where(JsonLocation at) {
+        return at == null || at.getLineNr() < 1 ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
     }
 
     private static String collectJobs(JsonNode root, List<JsonNode> jobs) {
@@ -144,27 +175,16 @@ public class JobReader {
         return candidate;
     }
 
-    private static ObjectMapper mapperFor(String fileName, byte[] content) {
+    private static boolean isYaml(String fileName, byte[] content) {
         String name = fileName == null ? "" : fileName.toLowerCase(Locale.ROOT);
         if (name.endsWith(".yaml") || name.endsWith(".yml")) {
-            return YAML;
+            return true;
         }
         if (name.endsWith(".json")) {
-            return JSON;
+            return false;
         }
         String start = new String(content, 0, Math.min(content.length, 64), StandardCharsets.UTF_8).strip();
-        return start.startsWith("{") || start.startsWith("[") ? JSON : YAML;
-    }
-
-    private static String describe(String fileName, String format, IOException e) {
-        if (e instanceof JsonProcessingException jpe) {
-            JsonLocation at = jpe.getLocation();
-            String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
-            // Jackson names the source even when it may not show it; the file name is said already
-            String message = firstLine(jpe.getOriginalMessage()).replaceAll("\\[Source: [^;]*; ", "[");
-            return nameOf(fileName) + " is not valid " + format + where + ": " + message;
-        }
-        return nameOf(fileName) + " could not be read: " + e.getMessage();
+        return !(start.startsWith("{") || start.startsWith("["));
     }
 
     private static String firstLine(String text) {
@@ -176,10 +196,11 @@ public class JobReader {
         List<String> names = new ArrayList<>();
         node.fieldNames().forEachRemaining(name -> {
             if (!name.equals(except)) {
-                names.add("\"" + name + "\"");
+                names.add(JobValidator.shown(name));
             }
         });
-        return String.join(", ", names);
+        String listed = String.join(", ", names.subList(0, Math.min(names.size(), LISTED_FIELDS)));
+        return names.size() > LISTED_FIELDS ? listed + " and " + (names.size() - LISTED_FIELDS) + " more" : listed;
     }
 
     private static String kind(JsonNode node) {

@@ -10,6 +10,7 @@ import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 
 import dev.nanobanana.camel.images.LocalImages;
 
@@ -27,6 +28,9 @@ public class JobValidator {
     public static final List<String> ASPECT_RATIOS = List.of(
             "1:1", "3:2", "2:3", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9", "21:9", "1:4", "4:1", "1:8", "8:1");
     private static final Set<String> URL_SCHEMES = Set.of("http", "https");
+    /** Enough to recognise a value in a reason; the value itself may be megabytes. */
+    private static final int SHOWN_CHARS = 80;
+    private static final int LISTED_UNKNOWN_FIELDS = 10;
 
     private final String defaultResolution;
     private final String defaultOutputFormat;
@@ -45,7 +49,9 @@ public class JobValidator {
         unknownFields(fields, problems);
         JsonNode id = fields.get("id");
         if (id != null && !(id.isTextual() && JobIds.isSafe(id.asText()))) {
-            problems.add("id " + id + " is not usable: " + JobIds.rule());
+            String device = id.isTextual() ? JobIds.windowsDevice(id.asText())
+                    .map(name -> "Windows reserves the name " + name + " for a device; ").orElse("") : "";
+            problems.add("id " + shown(id) + " is not usable: " + device + JobIds.rule());
         }
         String prompt = prompt(fields.get("prompt"), problems);
         List<String> images = images(fields.get("images"), problems);
@@ -61,12 +67,16 @@ public class JobValidator {
     }
 
     private static void unknownFields(ObjectNode fields, List<String> problems) {
+        int unknown = 0;
         for (Iterator<String> names = fields.fieldNames(); names.hasNext();) {
             String name = names.next();
-            if (!FIELDS.contains(name)) {
+            if (!FIELDS.contains(name) && ++unknown <= LISTED_UNKNOWN_FIELDS) {
                 String hint = FieldNames.closest(name, FIELDS).map(f -> " (did you mean \"" + f + "\"?)").orElse("");
-                problems.add("unknown field \"" + name + "\"" + hint + "; a job has only " + String.join(", ", FIELDS));
+                problems.add("unknown field " + shown(name) + hint + "; a job has only " + String.join(", ", FIELDS));
             }
+        }
+        if (unknown > LISTED_UNKNOWN_FIELDS) {
+            problems.add("and " + (unknown - LISTED_UNKNOWN_FIELDS) + " more unknown fields");
         }
     }
 
@@ -102,7 +112,7 @@ public class JobValidator {
                     ? null
                     : "is not a valid data URI: use data:image/<type>;base64,<data>";
         }
-        String shown = ref.length() > 80 ? ref.substring(0, 80) + "..." : ref;
+        String shown = ref.length() > SHOWN_CHARS ? ref.substring(0, SHOWN_CHARS) + "..." : ref;
         if (LocalImages.isLocal(ref)) {
             // a file beside the job file: checked against its folder before anything is sent
             return null;
@@ -127,7 +137,7 @@ public class JobValidator {
         if (node == null || node.isNull()) {
             problems.add("prompt is missing: say what to do with the images");
         } else if (!node.isTextual()) {
-            problems.add("prompt must be a string, not " + node);
+            problems.add("prompt must be a string, not " + shown(node));
         } else if (node.asText().isBlank()) {
             problems.add("prompt is empty: say what to do with the images");
         } else {
@@ -145,7 +155,7 @@ public class JobValidator {
         if (node.isTextual() && allowed.contains(node.asText())) {
             return node.asText();
         }
-        problems.add(name + " " + node + " is not one of " + String.join(", ", allowed));
+        problems.add(name + " " + shown(node) + " is not one of " + String.join(", ", allowed));
         return fallback;
     }
 
@@ -155,9 +165,40 @@ public class JobValidator {
             return false;
         }
         if (!node.isBoolean()) {
-            problems.add(name + " must be true or false, not " + node);
+            problems.add(name + " must be true or false, not " + shown(node));
             return false;
         }
         return node.asBoolean();
+    }
+
+    /** A value as a reason quotes it: whole when short, else its start and its length. */
+    static String shown(JsonNode node) {
+        if (node.isTextual()) {
+            return shown(node.asText());
+        }
+        if (node.isArray()) {
+            return isShort(node) ? node.toString() : "a list of " + node.size() + " values";
+        }
+        if (node.isObject()) {
+            return "an object with " + node.size() + " fields";
+        }
+        return node.toString();
+    }
+
+    private static boolean isShort(JsonNode list) {
+        int length = 0;
+        for (JsonNode element : list) {
+            if (!element.isValueNode() || (length += element.asText().length() + 3) > SHOWN_CHARS) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static String shown(String text) {
+        if (text.length() <= SHOWN_CHARS) {
+            return TextNode.valueOf(text).toString();
+        }
+        return TextNode.valueOf(text.substring(0, SHOWN_CHARS)).toString() + "... (" + text.length() + " characters)";
     }
 }

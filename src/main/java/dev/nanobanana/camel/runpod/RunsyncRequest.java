@@ -1,9 +1,12 @@
 package dev.nanobanana.camel.runpod;
 
+import java.io.IOException;
+import java.io.OutputStream;
 import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.nanobanana.camel.job.EditJob;
 
@@ -13,6 +16,8 @@ public record RunsyncRequest(Input input) {
     /** Above this RunPod refuses a runsync body (RUNPOD.md); inline data: images count against it. */
     public static final int MAX_BYTES = 20 * 1024 * 1024;
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Input(
             List<String> images,
@@ -21,6 +26,23 @@ public record RunsyncRequest(Input input) {
             @JsonProperty("aspect_ratio") String aspectRatio,
             @JsonProperty("output_format") String outputFormat,
             @JsonProperty("enable_base64_output") boolean enableBase64Output) {
+    }
+
+    /** How many bytes the request takes as JSON, counted without holding a copy of it. */
+    public static int sizeInBytes(RunsyncRequest request) throws IOException {
+        long[] count = {0};
+        JSON.writeValue(new OutputStream() {
+            @Override
+            public void write(int b) {
+                count[0]++;
+            }
+
+            @Override
+            public void write(byte[] bytes, int offset, int length) {
+                count[0] += length;
+            }
+        }, request);
+        return (int) Math.min(Integer.MAX_VALUE, count[0]);
     }
 
     /** The same request with other image references, such as the URLs that go on the wire. */

@@ -53,25 +53,26 @@ public class ErrorRecords {
         }
         JobDraft draft = state == null ? null : state.draft();
         Path kept = state == null ? null : state.keptImage();
+        // every value copied is cut to a bounded size: a job, or RunPod's answer about it, may be megabytes long
         return new ErrorRecord(
                 JobExchange.jobId(exchange),
-                FailureReasons.of(failure, step, attempts, result, runpodError, kept)
-                + (exchange.getProperty(JobExchange.CANCELLED) != null
-                        ? ". The job was cancelled at RunPod, so that it does not run on and cost money" : ""),
+                RecordCopy.text(FailureReasons.of(failure, step, attempts, result, runpodError, kept)
+                        + (exchange.getProperty(JobExchange.CANCELLED) != null
+                                ? ". The job was cancelled at RunPod, so that it does not run on and cost money" : "")),
                 step.description(),
                 httpStatus,
                 result == null ? null : result.id(),
                 result == null ? null : result.status(),
-                runpodError,
-                nestedJson(runpodError).orElse(null),
+                RecordCopy.text(runpodError),
+                RecordCopy.json(nestedJson(runpodError).orElse(null)),
                 attempts,
-                state == null ? null : state.imageUrl(),
+                RecordCopy.text(state == null ? null : state.imageUrl()),
                 kept == null ? null : kept.toString(),
-                draft == null ? null : draft.fields(),
-                state == null ? null : state.request(),
+                draft == null ? null : RecordCopy.json(draft.fields()),
+                RecordCopy.request(state == null ? null : state.request()),
                 draft == null ? null : draft.sourceFile(),
                 clock.instant(),
-                failure.getClass().getName() + ": " + failure.getMessage());
+                RecordCopy.text(failure.getClass().getName() + ": " + failure.getMessage()));
     }
 
     /** The JSON inside an error text such as {@code Error submitting task: 400, {"code":400,"message":"..."}}. */

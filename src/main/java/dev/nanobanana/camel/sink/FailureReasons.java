@@ -1,7 +1,22 @@
 package dev.nanobanana.camel.sink;
 
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLPeerUnverifiedException;
 
 import org.apache.camel.http.base.HttpOperationFailedException;
 
@@ -11,7 +26,6 @@ import dev.nanobanana.camel.runpod.PollDeadlineExceededException;
 import dev.nanobanana.camel.runpod.RunpodJobFailedException;
 import dev.nanobanana.camel.runpod.RunpodProtocolException;
 import dev.nanobanana.camel.runpod.RunpodResult;
-import dev.nanobanana.camel.runpod.TransientFailures;
 
 /** Words a failure so that the person reading the error record knows what happened and what to do. */
 final class FailureReasons {
@@ -48,19 +62,91 @@ final class FailureReasons {
         if (failure instanceof HttpOperationFailedException http) {
             return httpStatus(http.getStatusCode(), step, tries, runpodError);
         }
-        if (TransientFailures.isAnswerTimeout(failure) && step == JobStep.SUBMIT) {
-            return "no answer in time while " + step.description() + " (" + failure.getMessage() + "). The job was "
-                   + "not submitted again, because RunPod may be running it already: look for it in your RunPod "
-                   + "console before you drop it again, and raise nanobanana.http.read-timeout if this recurs";
-        }
-        if (TransientFailures.isAnswerTimeout(failure)) {
-            return "no answer in time while " + step.description() + tries + " (" + failure.getMessage()
-                   + "); raise nanobanana.http.read-timeout if the network is slow";
+        String network = network(failure, step, tries);
+        if (network != null) {
+            return network;
         }
         if (failure instanceof IOException) {
             return "I/O error while " + step.description() + tries + ": " + failure.getMessage();
         }
         return step.description() + " failed: " + failure;
+    }
+
+    /**
+     * A failure to reach the other side, found anywhere in the cause chain: HTTP clients wrap what the network said
+     * (java.net.http reports an unknown host as a refused connection caused by an unresolved address).
+     */
+    private static String network(Throwable failure, JobStep step, String tries) {
+        boolean runpod = step != JobStep.DOWNLOAD;
+        String host = runpod ? "check nanobanana.endpoint-url and that the host is reachable"
+                : "check that this machine can reach the image's host";
+        Optional<Throwable> tls = cause(failure, SSLException.class::isInstance);
+        if (tls.isPresent()) {
+            boolean certificate = cause(failure, t -> t instanceof GeneralSecurityException
+                                                      || t instanceof SSLPeerUnverifiedException).isPresent();
+            String what = certificate ? (runpod ? "RunPod's certificate was not accepted"
+                    : "the image host's certificate was not accepted")
+                    : (tls.get() instanceof SSLHandshakeException ? "the TLS handshake with " : "the TLS connection with ")
+                      + (runpod ? "RunPod" : "the image host") + " failed";
+            return what + " while " + step.description() + tries + detail(failure, tls.get()) + ": "
+                   + (runpod ? "check nanobanana.endpoint-url (https) and that Java trusts its certificate"
+                           : "check the image host's certificate")
+                   + "; behind a proxy that inspects TLS, add the proxy's CA to Java's trust store";
+        }
+        Optional<Throwable> unknownHost = cause(failure, t -> t instanceof UnknownHostException
+                                                              || t instanceof UnresolvedAddressException);
+        if (unknownHost.isPresent()) {
+            return "the host name could not be resolved while " + step.description() + tries
+                   + detail(failure, unknownHost.get()) + ": " + (runpod
+                    ? "check nanobanana.endpoint-url and this machine's DNS"
+                    : "check that this machine can resolve and reach the image's host");
+        }
+        Optional<Throwable> connectTimeout = cause(failure, FailureReasons::isConnectTimeout);
+        if (connectTimeout.isPresent()) {
+            return "could not connect in time while " + step.description() + tries
+                   + detail(failure, connectTimeout.get()) + ": " + host + ", or raise nanobanana.http.connect-timeout";
+        }
+        Optional<Throwable> refused = cause(failure, t -> t instanceof ConnectException
+                                                          || t instanceof NoRouteToHostException);
+        if (refused.isPresent()) {
+            return "the connection was refused while " + step.description() + tries + detail(failure, refused.get())
+                   + ": " + host;
+        }
+        Optional<Throwable> timeout = cause(failure, t -> t instanceof SocketTimeoutException
+                                                          || t instanceof HttpTimeoutException);
+        if (timeout.isPresent() && step == JobStep.SUBMIT) {
+            return "no answer in time while " + step.description() + detail(failure, timeout.get()) + ". The job was "
+                   + "not submitted again, because RunPod may be running it already: look for it in your RunPod "
+                   + "console before you drop it again, and raise nanobanana.http.read-timeout if this recurs";
+        }
+        if (timeout.isPresent()) {
+            return "no answer in time while " + step.description() + tries + detail(failure, timeout.get())
+                   + "; raise nanobanana.http.read-timeout if the network is slow";
+        }
+        return null;
+    }
+
+    private static boolean isConnectTimeout(Throwable t) {
+        // a plain socket says "Connect timed out"; Apache HttpClient wraps that in an exception of its own
+        return t instanceof HttpConnectTimeoutException || t instanceof SocketTimeoutException
+               && String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT).contains("connect timed out");
+    }
+
+    private static Optional<Throwable> cause(Throwable failure, Predicate<Throwable> matches) {
+        int depth = 0;
+        for (Throwable t = failure; t != null && depth < 20; t = t.getCause(), depth++) {
+            if (matches.test(t)) {
+                return Optional.of(t);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** What the client said, in brackets: the outer message when it has one, as it usually names the host. */
+    private static String detail(Throwable outer, Throwable found) {
+        String message = outer.getMessage() != null && !outer.getMessage().isBlank() && outer instanceof IOException
+                ? outer.getMessage() : found.getMessage();
+        return message == null || message.isBlank() ? "" : " (" + message + ")";
     }
 
     private static String httpStatus(int status, JobStep step, String tries, String runpodError) {

@@ -47,8 +47,35 @@ class JobPreparationTest {
 
         assertThatThrownBy(() -> preparation.process(exchange))
                 .isInstanceOf(InvalidJobException.class)
-                .hasMessage("invalid job: the runsync body is 21.0 MB and RunPod takes at most 20 MB: "
-                            + "use image URLs rather than data: URIs");
+                .hasMessage("invalid job: the runsync body is 21.0 MB and RunPod takes at most 20 MB; of it, the "
+                            + "data: URI in images is 21.0 MB: use image URLs rather than data: URIs");
+    }
+
+    @Test
+    void aPromptOverRunpodsPayloadLimitIsNamedAsTheCause() {
+        String prompt = "Make it yellow. ".repeat(21 * 1024 * 1024 / 16);
+        Exchange exchange = exchangeWith(Map.of("prompt", prompt, "images", List.of("https://images.test/a.png")));
+
+        assertThatThrownBy(() -> preparation.process(exchange))
+                .isInstanceOf(InvalidJobException.class)
+                .hasMessage("invalid job: the runsync body is 21.0 MB and RunPod takes at most 20 MB; of it, the "
+                            + "prompt is 21.0 MB: shorten the prompt");
+    }
+
+    @Test
+    void aYamlJobWithAMergeKeyIsPreparedLikeAnyOther() throws Exception {
+        Exchange exchange = exchangeWith("""
+                <<: {prompt: Make it yellow, images: [https://images.test/a.png]}
+                resolution: 2k
+                """);
+        exchange.getIn().setHeader(Exchange.FILE_NAME, "anchored.yaml");
+
+        preparation.process(exchange);
+
+        EditJob job = JobExchange.state(exchange).job();
+        assertThat(job.prompt()).isEqualTo("Make it yellow");
+        assertThat(job.resolution()).isEqualTo("2k");
+        assertThat(exchange.getProperty(JobExchange.JOB_ID)).isEqualTo("anchored");
     }
 
     @Test

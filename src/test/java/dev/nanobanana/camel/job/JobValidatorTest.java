@@ -68,4 +68,29 @@ class JobValidatorTest {
         assertThatThrownBy(() -> validate("{\"id\": \"../x\", \"prompt\": \"p\", \"images\": [\"https://x.test\"]}"))
                 .hasMessageContaining("id \"../x\" is not usable");
     }
+
+    @Test
+    void aHugeValueIsQuotedOnlyInAShortExcerpt() {
+        String huge = "x".repeat(1_000_000);
+        String longName = "x".repeat(40_000);
+
+        assertThatThrownBy(() -> validate("{\"" + longName + "\": 1, \"id\": \"" + huge + "\", \"prompt\": [\"" + huge
+                                          + "\"], \"images\": [\"https://x.test/a.png\"], \"resolution\": \"" + huge
+                                          + "\"}"))
+                .isInstanceOf(InvalidJobException.class)
+                .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(2000));
+    }
+
+    @Test
+    void manyUnknownFieldsAreCountedNotListed() {
+        StringBuilder fields = new StringBuilder("{\"prompt\": \"p\", \"images\": [\"https://x.test/a.png\"]");
+        for (int i = 0; i < 1000; i++) {
+            fields.append(", \"extra").append(i).append("\": 1");
+        }
+
+        assertThatThrownBy(() -> validate(fields + "}"))
+                .hasMessageContaining("unknown field \"extra9\"")
+                .hasMessageContaining("and 990 more unknown fields")
+                .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(3000));
+    }
 }
