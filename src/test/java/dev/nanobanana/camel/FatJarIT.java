@@ -26,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.nanobanana.camel.emulator.EmulatorSettings;
 import dev.nanobanana.camel.emulator.Operation;
 import dev.nanobanana.camel.emulator.RunpodEmulator;
+import dev.nanobanana.camel.testing.S3TestServer;
 
 /** The fat jar run as a user runs it: {@code java -jar} from a folder holding config/, routes/ and examples/. */
 class FatJarIT {
@@ -118,6 +119,31 @@ class FatJarIT {
             // the examples are for the emulator only: against an endpoint that charges, they are never sent
             assertThat(home.resolve("out/completed/mug-studio.json")).doesNotExist();
             assertThat(log()).doesNotContain(key);
+        }
+    }
+
+    @Test
+    void s3OutOfReachAtStartLeavesTheRuntimeRunningAndItsJobsAreTakenOnceItIsBack() throws Exception {
+        try (S3TestServer s3 = S3TestServer.start()) {
+            s3.createBucket("partner");
+            s3.put("partner", "inbox/shoe.json", Files.readString(Path.of("examples/shoe.json")));
+            s3.stop();
+            start(Map.of("NANOBANANA_S3_ENABLED", "true", "NANOBANANA_S3_BUCKET", "partner",
+                    "NANOBANANA_S3_ENDPOINT_URL", s3.endpoint().toString(), "NANOBANANA_S3_PATH_STYLE", "true",
+                    "NANOBANANA_S3_ACCESS_KEY", s3.accessKey(), "NANOBANANA_S3_SECRET_KEY", s3.secretKey(),
+                    "NANOBANANA_S3_CHECKSUMS", "when-required"),
+                    "-Dnanobanana.emulator.enabled=true");
+
+            // the folder inbox works while S3 is away
+            Files.createDirectories(home.resolve("inbox"));
+            Files.writeString(home.resolve("inbox/local.yaml"), "prompt: p\nimages: [https://images.test/a.png]\n");
+            awaitFile(home.resolve("out/completed/local.json"));
+            assertThat(app.isAlive()).isTrue();
+
+            s3.restart();
+            await().atMost(WAIT).until(() -> s3.get("partner", "out/completed/shoe.json").isPresent());
+            await().atMost(WAIT).until(() -> s3.keys("partner", "inbox/").equals(List.of("inbox/.done/shoe.json")));
+            assertThat(log()).doesNotContain(s3.secretKey()).doesNotContain(s3.accessKey());
         }
     }
 

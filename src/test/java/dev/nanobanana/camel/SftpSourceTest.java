@@ -19,6 +19,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.nanobanana.camel.emulator.Fault;
 import dev.nanobanana.camel.emulator.Operation;
+import dev.nanobanana.camel.s3.NanoBananaS3Routes;
+import dev.nanobanana.camel.s3.S3Clients;
+import dev.nanobanana.camel.s3.S3Settings;
 
 /** A partner's SFTP server: job files from its inbox, results back to it; or to S3, by editing a route file. */
 class SftpSourceTest extends RemoteSourcesTestSupport {
@@ -126,13 +129,8 @@ class SftpSourceTest extends RemoteSourcesTestSupport {
         String secret = "WRONG/secret+key";
         context.getPropertiesComponent().addOverrideProperty("nanobanana.s3.secret-key", secret);
         // the S3 client is made from the settings when the routes are configured: make it again with the bad key
-        context.addRoutes(new dev.nanobanana.camel.s3.NanoBananaS3Routes() {
-            @Override
-            public void configure() {
-                bindToRegistry(CLIENT, dev.nanobanana.camel.s3.S3Clients.client(
-                        dev.nanobanana.camel.s3.S3Settings.from(new NanoBananaProperties(getContext()))));
-            }
-        });
+        context.getRegistry().bind(NanoBananaS3Routes.CLIENT,
+                S3Clients.forEndpoints(S3Settings.from(new NanoBananaProperties(context))));
         loadRoutes("s3.camel.yaml", routeFile("s3.camel.yaml"));
         s3.put(BUCKET, "inbox/shoe.json", PipelineTest.job(""));
 

@@ -30,7 +30,7 @@ public class NanoBananaS3Routes extends RouteBuilder {
     @Override
     public void configure() {
         S3Settings settings = S3Settings.from(new NanoBananaProperties(getContext()));
-        S3Client client = S3Clients.client(settings);
+        S3Client client = S3Clients.forEndpoints(settings);
         bindToRegistry(CLIENT, client);
         bindToRegistry("nanobananaS3Images", new S3ImageReferences(client, S3Clients.presigner(settings),
                 settings.presignTtl()));

@@ -1,5 +1,7 @@
 package dev.nanobanana.camel.s3;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.net.URI;
 
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -8,10 +10,12 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.model.HeadBucketResponse;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
@@ -22,6 +26,27 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 public final class S3Clients {
 
     private S3Clients() {
+    }
+
+    /**
+     * The client for the aws2-s3 endpoints. Camel checks that the bucket exists when an endpoint starts, and a store
+     * it cannot reach then would stop the whole runtime from starting; here that check passes when the store cannot
+     * be asked, so the runtime starts, and the source reports the outage on its first poll and works once the store
+     * is back. A bucket that is really missing still fails its first poll, with S3's own answer.
+     */
+    public static S3Client forEndpoints(S3Settings settings) {
+        S3Client client = client(settings);
+        return (S3Client) Proxy.newProxyInstance(S3Client.class.getClassLoader(), new Class<?>[] { S3Client.class },
+                (proxy, method, args) -> {
+                    try {
+                        return method.invoke(client, args);
+                    } catch (InvocationTargetException e) {
+                        if (method.getName().equals("headBucket") && e.getCause() instanceof SdkClientException) {
+                            return HeadBucketResponse.builder().build();
+                        }
+                        throw e.getCause();
+                    }
+                });
     }
 
     public static S3Client client(S3Settings settings) {
