@@ -41,5 +41,7 @@ class ConcurrencyTest extends PipelineTestSupport {
         assertThat(Duration.between(submits.get(0).at(), submits.get(1).at())).isLessThan(Duration.ofMillis(500));
         assertThat(Duration.between(submits.get(0).at(), submits.get(2).at()))
                 .isGreaterThanOrEqualTo(Duration.ofMillis(1400));
+        // counted where it matters: never more than two jobs at RunPod at once
+        assertThat(emulator.maxConcurrentJobs()).isEqualTo(2);
     }
 }
