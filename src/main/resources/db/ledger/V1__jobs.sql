@@ -33,11 +33,14 @@ CREATE INDEX ledger_job_owner ON ledger_job (owner, phase);
 CREATE INDEX ledger_job_submitted ON ledger_job (submitted_at);
 
 -- The read locks of file consumers on several instances (camel-sql's JdbcOrphanLockAwareIdempotentRepository, which
--- names this table and its columns). The key makes a second consumer's insert fail rather than share a file; messageId
--- is a file's absolute path, longer than camel-sql's default of 100.
+-- names this table and its first three columns; FileClaims adds lockedBy). The key makes a second consumer's insert
+-- fail rather than share a file; messageId is a file's absolute path, longer than camel-sql's default of 100.
 CREATE TABLE CAMEL_MESSAGEPROCESSED (
     processorName VARCHAR(255)             NOT NULL,
     messageId     VARCHAR(1024)            NOT NULL,
+    -- refreshed while the lock's consumer lives: older than the consumers' maxAge means abandoned
     createdAt     TIMESTAMP WITH TIME ZONE NOT NULL,
+    -- the repository that holds the lock: it refreshes and releases its own locks only
+    lockedBy      VARCHAR(64),
     CONSTRAINT camel_messageprocessed_key PRIMARY KEY (processorName, messageId)
 );
