@@ -19,8 +19,8 @@ public record Admission(Verdict verdict, StoredJob job) {
         /** The key was unknown; the job is recorded as received and held by the caller. */
         NEW,
         /**
-         * A failed job, or one received but never submitted and no longer held by a live instance: it was reset to the
-         * offered state and is held by the caller.
+         * A failed job, or one received but never submitted that the caller holds or whose lease ran out: it was reset
+         * to the offered state, request included, and is held by the caller.
          */
         RERUN,
         /** The same request was delivered already; nothing changed. */

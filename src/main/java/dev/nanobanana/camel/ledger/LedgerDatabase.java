@@ -17,6 +17,9 @@ final class LedgerDatabase {
         config.setJdbcUrl(jdbcUrl);
         config.setUsername(user);
         config.setPassword(password);
+        // each statement is short; on a shared PostgreSQL, every instance's idle connections count against its limit
+        config.setMaximumPoolSize(5);
+        config.setMinimumIdle(1);
         HikariDataSource pool;
         try {
             pool = new HikariDataSource(config);
