@@ -276,6 +276,19 @@ abstract class JobLedgerBehaviour {
     }
 
     @Test
+    void aJobThatCouldNotBeReadIsKeptWithItsProblem() {
+        JobState unreadable = JobState.received(JobDraft.unreadable("bad", "bad.json", "not valid JSON at line 3"),
+                clock.instant()).failed();
+
+        ledger.admit(key("bad"), Fingerprint.of(new ObjectMapper().createObjectNode().put("problem", "bad")),
+                unreadable, SampleJobs.ROUTE, A, LEASE);
+
+        assertThat(ledger.find(key("bad")).orElseThrow().state()).isEqualTo(unreadable);
+        assertThat(column("resolution", "bad")).isNull();
+        assertThat(column("phase", "bad")).isEqualTo("FAILED");
+    }
+
+    @Test
     void theColumnsBesideTheStateSayWhatAnOperatorQueries() {
         JobState received = SampleJobs.received("shoe", clock.instant());
         admit(ledger, "shoe", received, A);
