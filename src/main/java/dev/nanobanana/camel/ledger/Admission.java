@@ -1,0 +1,48 @@
+package dev.nanobanana.camel.ledger;
+
+import java.time.Instant;
+
+/**
+ * What the ledger answers when a source offers it a job: whether this instance runs it now, and the job as stored.
+ *
+ * @param job the job as stored after the admission: the new row for {@link Verdict#NEW} and {@link Verdict#RERUN}, the
+ *        row found for the others
+ */
+public record Admission(Verdict verdict, StoredJob job) {
+
+    /** Whether the job is this instance's to submit now. */
+    public boolean mayRun() {
+        return verdict == Verdict.NEW || verdict == Verdict.RERUN;
+    }
+
+    public enum Verdict {
+        /** The key was unknown; the job is recorded as received and held by the caller. */
+        NEW,
+        /**
+         * A failed job, or one received but never submitted that the caller holds or whose lease ran out: it was reset
+         * to the offered state, request included, and is held by the caller.
+         */
+        RERUN,
+        /** The same request was delivered already; nothing changed. */
+        DONE,
+        /** The same request is on its way (or was just received by another instance); it is never submitted again here. */
+        RUNNING,
+        /** The key belongs to another request that was delivered or is on its way; nothing changed. */
+        ID_IN_USE;
+
+        /**
+         * The rule for a key the ledger knows already. A failed job or one never submitted costs nothing to run again;
+         * one that may have reached RunPod is never sent twice.
+         */
+        static Verdict on(StoredJob known, String fingerprint, String owner, Instant now) {
+            boolean sameRequest = known.fingerprint().equals(fingerprint);
+            return switch (known.phase()) {
+                case DELIVERED -> sameRequest ? DONE : ID_IN_USE;
+                case FAILED -> RERUN;
+                case RECEIVED -> known.heldBy(owner) || known.leaseExpiredAt(now) ? RERUN
+                        : sameRequest ? RUNNING : ID_IN_USE;
+                case SUBMITTING, SUBMITTED, RESULT_RECEIVED -> sameRequest ? RUNNING : ID_IN_USE;
+            };
+        }
+    }
+}

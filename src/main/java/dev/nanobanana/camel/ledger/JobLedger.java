@@ -1,0 +1,212 @@
+package dev.nanobanana.camel.ledger;
+
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariDataSource;
+
+/**
+ * The durable record of every job a source took, so that a crash or a restart never pays for a job twice: an H2 file
+ * for one instance, or a PostgreSQL database that several instances share. Each instance names itself as an owner;
+ * the jobs it works on are its own until their lease runs out, and {@link #renew} keeps them so.
+ */
+public final class JobLedger implements AutoCloseable {
+
+    private static final String DUPLICATE_KEY = "23505";
+
+    private final HikariDataSource pool;
+    private final Clock clock;
+    private final JobTable jobs = new JobTable();
+
+    private JobLedger(HikariDataSource pool, Clock clock) {
+        this.pool = pool;
+        this.clock = clock;
+    }
+
+    /**
+     * Connects to the ledger's database and brings its schema up to date, such as {@code jdbc:h2:file:./state/ledger}
+     * (created when missing) or {@code jdbc:postgresql://db:5432/nanobanana}.
+     */
+    public static JobLedger open(String jdbcUrl, String user, String password) {
+        return open(jdbcUrl, user, password, Clock.systemUTC());
+    }
+
+    /** As {@link #open(String, String, String)}, with the clock that leases and times are read from. */
+    public static JobLedger open(String jdbcUrl, String user, String password, Clock clock) {
+        return new JobLedger(LedgerDatabase.open(jdbcUrl, user, password), clock);
+    }
+
+    /**
+     * Atomically records a job as received, or says what is known about its key; only {@link Admission#mayRun()}
+     * lets the caller submit it, as the job's owner until {@code lease} from now.
+     *
+     * @param fingerprint the request's {@link Fingerprint}: the same key with another request is another job
+     * @param route what finishing the job needs after a restart, kept with the job
+     */
+    public Admission admit(JobKey key, String fingerprint, JobState state, Map<String, String> route, String owner,
+            Duration lease) {
+        try {
+            return inTransaction("admitting job " + key, c -> admit(c, key, fingerprint, state, route, owner, lease));
+        } catch (LedgerException e) {
+            if (!isDuplicateKey(e)) {
+                throw e;
+            }
+            // another instance recorded the key between our look and our insert: its row is there to judge now
+            return inTransaction("admitting job " + key, c -> admit(c, key, fingerprint, state, route, owner, lease));
+        }
+    }
+
+    /**
+     * Saves a job's new state, while {@code owner} holds the job.
+     *
+     * @throws ClaimLostException if another instance took the job over, or the ledger does not know it
+     */
+    public void save(JobKey key, JobState state, String owner) {
+        Instant now = now();
+        inTransaction("saving job " + key, c -> {
+            if (!jobs.saveState(c, key, state, owner, now)) {
+                throw new ClaimLostException(key, owner, jobs.find(c, key, false).map(StoredJob::owner));
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Takes over up to {@code max} jobs that may have reached RunPod (submitting, submitted or with their result kept)
+     * and whose lease expired: their instance stopped renewing it. Two instances claiming at once never take the same
+     * job, and a job the caller works on keeps its lease while the caller {@link #renew}s it, so the caller may call
+     * this again and again. The caller resumes the jobs: polls what was submitted, delivers what is kept.
+     */
+    public List<StoredJob> claimAbandoned(String owner, Duration lease, int max) {
+        Instant now = now();
+        Instant until = now.plus(lease);
+        return inTransaction("claiming abandoned jobs for " + owner, c -> {
+            List<StoredJob> abandoned = jobs.lockAbandoned(c, now, max);
+            jobs.assign(c, abandoned, owner, until);
+            return abandoned.stream().map(job -> job.takenBy(owner, until)).toList();
+        });
+    }
+
+    /**
+     * Takes back, when an instance starts again, the jobs that may have reached RunPod and that it held when it
+     * stopped, without waiting for their leases to run out; call it once, before the instance takes new work.
+     */
+    public List<StoredJob> reclaimOwn(String owner, Duration lease) {
+        Instant until = now().plus(lease);
+        return inTransaction("reclaiming the jobs of " + owner, c -> {
+            List<StoredJob> held = jobs.lockHeld(c, owner);
+            jobs.assign(c, held, owner, until);
+            return held.stream().map(job -> job.takenBy(owner, until)).toList();
+        });
+    }
+
+    /** Extends to {@code lease} from now the lease of every unfinished job {@code owner} holds; answers how many. */
+    public int renew(String owner, Duration lease) {
+        Instant until = now().plus(lease);
+        return inTransaction("renewing the leases of " + owner, c -> jobs.renew(c, owner, until));
+    }
+
+    public Optional<StoredJob> find(JobKey key) {
+        return inTransaction("reading job " + key, c -> jobs.find(c, key, false));
+    }
+
+    /**
+     * What jobs submitted from {@code firstDay} to {@code lastDay} (UTC days, both included) cost, and what the jobs
+     * that may be charging now will cost, priced by resolution; a job whose resolution the table lacks is priced at
+     * the table's highest price.
+     */
+    public Spending spending(LocalDate firstDay, LocalDate lastDay, Map<String, BigDecimal> priceByResolution) {
+        BigDecimal highest = priceByResolution.values().stream().max(Comparator.naturalOrder())
+                .orElseThrow(() -> new IllegalArgumentException("the price table is empty"));
+        return inTransaction("reading what jobs cost", c -> {
+            List<Spending.DailyCost> days = jobs.costPerDay(c, firstDay, lastDay);
+            long inFlight = 0;
+            BigDecimal inFlightUsd = BigDecimal.ZERO;
+            for (Map.Entry<String, Long> resolution : jobs.awaitingCostPerResolution(c).entrySet()) {
+                BigDecimal price = resolution.getKey() == null ? highest
+                        : priceByResolution.getOrDefault(resolution.getKey(), highest);
+                inFlight += resolution.getValue();
+                inFlightUsd = inFlightUsd.add(price.multiply(BigDecimal.valueOf(resolution.getValue())));
+            }
+            return new Spending(days, inFlight, inFlightUsd);
+        });
+    }
+
+    /** The ledger's database, for what shares it, such as the file consumers' {@link FileClaims}. */
+    public DataSource dataSource() {
+        return pool;
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+
+    private Admission admit(Connection c, JobKey key, String fingerprint, JobState state, Map<String, String> route,
+            String owner, Duration lease) throws SQLException {
+        Instant now = now();
+        StoredJob offered = new StoredJob(key, state, fingerprint, route, owner, now.plus(lease), now,
+                JobTable.finished(state) ? now : null);
+        Optional<StoredJob> known = jobs.find(c, key, true);
+        if (known.isEmpty()) {
+            jobs.insert(c, offered);
+            return new Admission(Admission.Verdict.NEW, offered);
+        }
+        Admission.Verdict verdict = Admission.Verdict.on(known.get(), fingerprint, owner, now);
+        if (verdict == Admission.Verdict.RERUN) {
+            jobs.replace(c, offered);
+            return new Admission(verdict, offered);
+        }
+        return new Admission(verdict, known.get());
+    }
+
+    /** Microseconds: what both databases keep, so that a job read back equals the one written. */
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MICROS);
+    }
+
+    private <T> T inTransaction(String doing, Work<T> work) {
+        try (Connection connection = pool.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                T result = work.in(connection);
+                connection.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                rollBack(connection, e);
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new LedgerException(doing, e);
+        }
+    }
+
+    private static void rollBack(Connection connection, Exception cause) {
+        try {
+            connection.rollback();
+        } catch (SQLException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    private static boolean isDuplicateKey(LedgerException e) {
+        return e.getCause() instanceof SQLException sql && DUPLICATE_KEY.equals(sql.getSQLState());
+    }
+
+    @FunctionalInterface
+    private interface Work<T> {
+        T in(Connection connection) throws SQLException;
+    }
+}

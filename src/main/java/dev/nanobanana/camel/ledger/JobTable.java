@@ -1,0 +1,269 @@
+package dev.nanobanana.camel.ledger;
+
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import dev.nanobanana.camel.runpod.RunpodResult;
+
+/** The statements on the {@code ledger_job} table, the same on H2 and PostgreSQL, each within the caller's transaction. */
+final class JobTable {
+
+    static final Set<JobPhase> IN_FLIGHT = EnumSet.of(JobPhase.SUBMITTING, JobPhase.SUBMITTED, JobPhase.RESULT_RECEIVED);
+    static final Set<JobPhase> UNFINISHED = EnumSet.complementOf(EnumSet.of(JobPhase.DELIVERED, JobPhase.FAILED));
+    /** May be charging now, without a cost in the ledger yet. */
+    static final Set<JobPhase> AWAITING_COST = EnumSet.of(JobPhase.SUBMITTING, JobPhase.SUBMITTED);
+
+    private static final String COLUMNS = "source, job_id, phase, fingerprint, runpod_id, source_file, resolution, "
+            + "cost_usd, owner, lease_until, received_at, submitted_at, updated_at, finished_at, route, state";
+
+    private static final String SELECT = "SELECT " + COLUMNS + " FROM ledger_job WHERE source = ? AND job_id = ?";
+
+    private static final String INSERT = "INSERT INTO ledger_job (" + COLUMNS + ") "
+            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+    private static final String REPLACE = "UPDATE ledger_job SET phase = ?, fingerprint = ?, runpod_id = ?, "
+            + "source_file = ?, resolution = ?, cost_usd = ?, owner = ?, lease_until = ?, received_at = ?, "
+            + "submitted_at = ?, updated_at = ?, finished_at = ?, route = ?, state = ? "
+            + "WHERE source = ? AND job_id = ?";
+
+    private static final String SAVE_STATE = "UPDATE ledger_job SET phase = ?, runpod_id = ?, source_file = ?, "
+            + "resolution = ?, cost_usd = ?, received_at = ?, submitted_at = ?, updated_at = ?, finished_at = ?, "
+            + "state = ? WHERE source = ? AND job_id = ? AND owner = ?";
+
+    // SKIP LOCKED: an instance claiming at the same time takes other rows instead of waiting for these
+    private static final String LOCK_ABANDONED = "SELECT " + COLUMNS + " FROM ledger_job "
+            + "WHERE phase IN " + inList(IN_FLIGHT) + " AND lease_until <= ? "
+            + "ORDER BY lease_until FETCH FIRST ? ROWS ONLY FOR UPDATE SKIP LOCKED";
+
+    private static final String LOCK_HELD = "SELECT " + COLUMNS + " FROM ledger_job "
+            + "WHERE phase IN " + inList(IN_FLIGHT) + " AND owner = ? ORDER BY updated_at FOR UPDATE";
+
+    private static final String ASSIGN = "UPDATE ledger_job SET owner = ?, lease_until = ? "
+            + "WHERE source = ? AND job_id = ?";
+
+    private static final String RENEW = "UPDATE ledger_job SET lease_until = ? "
+            + "WHERE owner = ? AND phase IN " + inList(UNFINISHED);
+
+    private static final String UTC_DAY = "CAST(submitted_at AT TIME ZONE 'UTC' AS DATE)";
+
+    private static final String COST_PER_DAY = "SELECT " + UTC_DAY + ", source, COUNT(*), SUM(cost_usd) "
+            + "FROM ledger_job WHERE cost_usd IS NOT NULL AND submitted_at >= ? AND submitted_at < ? "
+            + "GROUP BY " + UTC_DAY + ", source ORDER BY 1, 2";
+
+    private static final String AWAITING_COST_PER_RESOLUTION = "SELECT resolution, COUNT(*) FROM ledger_job "
+            + "WHERE phase IN " + inList(AWAITING_COST) + " GROUP BY resolution";
+
+    Optional<StoredJob> find(Connection connection, JobKey key, boolean forUpdate) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(forUpdate ? SELECT + " FOR UPDATE" : SELECT)) {
+            select.setString(1, key.source());
+            select.setString(2, key.jobId());
+            try (ResultSet rows = select.executeQuery()) {
+                return rows.next() ? Optional.of(storedJob(rows)) : Optional.empty();
+            }
+        }
+    }
+
+    void insert(Connection connection, StoredJob job) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
+            insert.setString(1, job.key().source());
+            insert.setString(2, job.key().jobId());
+            bindRow(insert, 3, job);
+            insert.executeUpdate();
+        }
+    }
+
+    void replace(Connection connection, StoredJob job) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement(REPLACE)) {
+            int next = bindRow(update, 1, job);
+            update.setString(next, job.key().source());
+            update.setString(next + 1, job.key().jobId());
+            update.executeUpdate();
+        }
+    }
+
+    /** Writes a job's new state if {@code owner} holds it; says whether it did. */
+    boolean saveState(Connection connection, JobKey key, JobState state, String owner, Instant now)
+            throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement(SAVE_STATE)) {
+            update.setString(1, state.phase().name());
+            update.setString(2, runpodId(state));
+            update.setString(3, sourceFile(state));
+            update.setString(4, resolution(state));
+            update.setBigDecimal(5, cost(state));
+            setInstant(update, 6, state.receivedAt());
+            setInstant(update, 7, state.submittedAt());
+            setInstant(update, 8, now);
+            setInstant(update, 9, finished(state) ? now : null);
+            update.setString(10, LedgerJson.write(state));
+            update.setString(11, key.source());
+            update.setString(12, key.jobId());
+            update.setString(13, owner);
+            return update.executeUpdate() == 1;
+        }
+    }
+
+    List<StoredJob> lockAbandoned(Connection connection, Instant now, int max) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(LOCK_ABANDONED)) {
+            setInstant(select, 1, now);
+            select.setInt(2, max);
+            return storedJobs(select);
+        }
+    }
+
+    List<StoredJob> lockHeld(Connection connection, String owner) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(LOCK_HELD)) {
+            select.setString(1, owner);
+            return storedJobs(select);
+        }
+    }
+
+    void assign(Connection connection, List<StoredJob> jobs, String owner, Instant leaseUntil) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement(ASSIGN)) {
+            for (StoredJob job : jobs) {
+                update.setString(1, owner);
+                setInstant(update, 2, leaseUntil);
+                update.setString(3, job.key().source());
+                update.setString(4, job.key().jobId());
+                update.addBatch();
+            }
+            update.executeBatch();
+        }
+    }
+
+    int renew(Connection connection, String owner, Instant leaseUntil) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement(RENEW)) {
+            setInstant(update, 1, leaseUntil);
+            update.setString(2, owner);
+            return update.executeUpdate();
+        }
+    }
+
+    List<Spending.DailyCost> costPerDay(Connection connection, LocalDate firstDay, LocalDate lastDay)
+            throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(COST_PER_DAY)) {
+            setInstant(select, 1, firstDay.atStartOfDay(ZoneOffset.UTC).toInstant());
+            setInstant(select, 2, lastDay.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant());
+            List<Spending.DailyCost> days = new ArrayList<>();
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    days.add(new Spending.DailyCost(rows.getObject(1, LocalDate.class), rows.getString(2),
+                            rows.getLong(3), rows.getBigDecimal(4)));
+                }
+            }
+            return days;
+        }
+    }
+
+    /** Jobs that may be charging now, per resolution ({@code null} for a job whose resolution is not known yet). */
+    Map<String, Long> awaitingCostPerResolution(Connection connection) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(AWAITING_COST_PER_RESOLUTION);
+                ResultSet rows = select.executeQuery()) {
+            Map<String, Long> counts = new HashMap<>();
+            while (rows.next()) {
+                counts.put(rows.getString(1), rows.getLong(2));
+            }
+            return counts;
+        }
+    }
+
+    /** Binds every column but the key, from {@code first} on; answers the next parameter's index. */
+    private static int bindRow(PreparedStatement statement, int first, StoredJob job) throws SQLException {
+        JobState state = job.state();
+        int i = first;
+        statement.setString(i++, state.phase().name());
+        statement.setString(i++, job.fingerprint());
+        statement.setString(i++, runpodId(state));
+        statement.setString(i++, sourceFile(state));
+        statement.setString(i++, resolution(state));
+        statement.setBigDecimal(i++, cost(state));
+        statement.setString(i++, job.owner());
+        setInstant(statement, i++, job.leaseUntil());
+        setInstant(statement, i++, state.receivedAt());
+        setInstant(statement, i++, state.submittedAt());
+        setInstant(statement, i++, job.updatedAt());
+        setInstant(statement, i++, job.finishedAt());
+        statement.setString(i++, LedgerJson.write(job.route()));
+        statement.setString(i++, LedgerJson.write(state));
+        return i;
+    }
+
+    private static List<StoredJob> storedJobs(PreparedStatement select) throws SQLException {
+        List<StoredJob> jobs = new ArrayList<>();
+        try (ResultSet rows = select.executeQuery()) {
+            while (rows.next()) {
+                jobs.add(storedJob(rows));
+            }
+        }
+        return jobs;
+    }
+
+    private static StoredJob storedJob(ResultSet row) throws SQLException {
+        return new StoredJob(
+                new JobKey(row.getString("source"), row.getString("job_id")),
+                LedgerJson.readState(row.getString("state")),
+                row.getString("fingerprint"),
+                LedgerJson.readRoute(row.getString("route")),
+                row.getString("owner"),
+                instant(row, "lease_until"),
+                instant(row, "updated_at"),
+                instant(row, "finished_at"));
+    }
+
+    static boolean finished(JobState state) {
+        return !UNFINISHED.contains(state.phase());
+    }
+
+    private static String runpodId(JobState state) {
+        return state.result() == null ? null : state.result().id();
+    }
+
+    private static String sourceFile(JobState state) {
+        return state.draft() == null ? null : state.draft().sourceFile();
+    }
+
+    private static String resolution(JobState state) {
+        if (state.job() != null) {
+            return state.job().resolution();
+        }
+        return state.request() == null || state.request().input() == null ? null
+                : state.request().input().resolution();
+    }
+
+    private static BigDecimal cost(JobState state) {
+        RunpodResult result = state.result();
+        return result == null ? null : result.cost().orElse(null);
+    }
+
+    private static void setInstant(PreparedStatement statement, int index, Instant instant) throws SQLException {
+        if (instant == null) {
+            statement.setNull(index, Types.TIMESTAMP_WITH_TIMEZONE);
+        } else {
+            statement.setObject(index, OffsetDateTime.ofInstant(instant, ZoneOffset.UTC));
+        }
+    }
+
+    private static Instant instant(ResultSet row, String column) throws SQLException {
+        OffsetDateTime value = row.getObject(column, OffsetDateTime.class);
+        return value == null ? null : value.toInstant();
+    }
+
+    private static String inList(Set<JobPhase> phases) {
+        return phases.stream().map(phase -> "'" + phase.name() + "'").collect(Collectors.joining(", ", "(", ")"));
+    }
+}

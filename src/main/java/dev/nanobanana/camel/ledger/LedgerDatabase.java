@@ -1,0 +1,52 @@
+package dev.nanobanana.camel.ledger;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+
+/** The ledger's connection pool, on a schema that Flyway has brought up to date. */
+final class LedgerDatabase {
+
+    private LedgerDatabase() {
+    }
+
+    static HikariDataSource open(String jdbcUrl, String user, String password) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("ledger");
+        config.setJdbcUrl(jdbcUrl);
+        config.setUsername(user);
+        config.setPassword(password);
+        // each statement is short; on a shared PostgreSQL, every instance's idle connections count against its limit
+        config.setMaximumPoolSize(5);
+        config.setMinimumIdle(1);
+        HikariDataSource pool;
+        try {
+            pool = new HikariDataSource(config);
+        } catch (RuntimeException e) {
+            throw new LedgerException("job ledger: cannot connect to " + jdbcUrl + ": " + rootMessage(e), e);
+        }
+        try {
+            Flyway.configure()
+                    .dataSource(pool)
+                    .locations("classpath:db/ledger")
+                    // its own history table: the ledger may share a schema with an application's own migrations
+                    .table("ledger_schema_history")
+                    .load()
+                    .migrate();
+            return pool;
+        } catch (FlywayException e) {
+            pool.close();
+            throw new LedgerException("job ledger: cannot bring the schema of " + jdbcUrl + " up to date: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage();
+    }
+}

@@ -1,0 +1,562 @@
+package dev.nanobanana.camel.ledger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.nanobanana.camel.job.EditJob;
+import dev.nanobanana.camel.job.JobDraft;
+import dev.nanobanana.camel.ledger.Admission.Verdict;
+import dev.nanobanana.camel.runpod.RunpodResult;
+import dev.nanobanana.camel.runpod.RunpodStatus;
+import dev.nanobanana.camel.runpod.RunsyncRequest;
+
+/** The ledger's stories, told once and run on each database it supports. */
+abstract class JobLedgerBehaviour {
+
+    static final Duration LEASE = Duration.ofMinutes(1);
+    static final String A = "instance-a";
+    static final String B = "instance-b";
+    static final Map<String, BigDecimal> PRICES = Map.of(
+            "1k", new BigDecimal("0.0875"), "2k", new BigDecimal("0.13"), "4k", new BigDecimal("0.175"));
+
+    final TestClock clock = new TestClock(Instant.parse("2026-03-14T09:00:00Z"));
+    private final List<JobLedger> opened = new ArrayList<>();
+    private String url;
+    JobLedger ledger;
+
+    /** A database no other test uses. */
+    abstract String newDatabaseUrl();
+
+    abstract String user();
+
+    @BeforeEach
+    void openTheLedger() {
+        url = newDatabaseUrl();
+        ledger = open();
+    }
+
+    @AfterEach
+    void closeTheLedgers() {
+        opened.forEach(JobLedger::close);
+    }
+
+    /** Another connection pool on the same database, as another instance or a restart has. */
+    JobLedger open() {
+        JobLedger opening = JobLedger.open(url, user(), "", clock);
+        opened.add(opening);
+        return opening;
+    }
+
+    // --- admission
+
+    @Test
+    void aNewJobIsRecordedAsReceivedAndHeldByTheInstanceThatTookIt() {
+        JobState shoe = SampleJobs.received("shoe", clock.instant());
+
+        Admission admission = admit(ledger, "shoe", shoe, A);
+
+        assertThat(admission.verdict()).isEqualTo(Verdict.NEW);
+        assertThat(admission.mayRun()).isTrue();
+        StoredJob stored = ledger.find(key("shoe")).orElseThrow();
+        assertThat(stored).isEqualTo(admission.job());
+        assertThat(stored.state()).isEqualTo(shoe);
+        assertThat(stored.route()).isEqualTo(SampleJobs.ROUTE);
+        assertThat(stored.owner()).isEqualTo(A);
+        assertThat(stored.leaseUntil()).isEqualTo(clock.instant().plus(LEASE));
+        assertThat(stored.fingerprint()).isEqualTo(Fingerprint.of(shoe.request()));
+    }
+
+    @Test
+    void aDeliveredJobDroppedAgainIsDoneAndSaysWhereItsImageWent() {
+        JobState delivered = deliver("shoe", "0.13");
+        StoredJob before = ledger.find(key("shoe")).orElseThrow();
+        clock.advance(Duration.ofHours(1));
+
+        Admission again = admit(ledger, "shoe", SampleJobs.received("shoe", clock.instant()), B);
+
+        assertThat(again.verdict()).isEqualTo(Verdict.DONE);
+        assertThat(again.mayRun()).isFalse();
+        assertThat(again.job().state().keptImage()).isEqualTo(delivered.keptImage());
+        assertThat(again.job().state().imageUrl()).isEqualTo(delivered.imageUrl());
+        assertThat(ledger.find(key("shoe"))).contains(before);
+    }
+
+    @Test
+    void aFailedJobDroppedAgainRunsAgainFromTheStart() {
+        JobState received = SampleJobs.received("shoe", clock.instant());
+        admit(ledger, "shoe", received, A);
+        ledger.save(key("shoe"), received.submitting(clock.instant()).answered(SampleJobs.failure("rp-1")).failed(), A);
+        clock.advance(Duration.ofHours(1));
+        JobState droppedAgain = SampleJobs.received("shoe", clock.instant());
+
+        Admission again = admit(ledger, "shoe", droppedAgain, B);
+
+        assertThat(again.verdict()).isEqualTo(Verdict.RERUN);
+        assertThat(again.mayRun()).isTrue();
+        StoredJob stored = ledger.find(key("shoe")).orElseThrow();
+        assertThat(stored).isEqualTo(again.job());
+        assertThat(stored.state()).isEqualTo(droppedAgain);
+        assertThat(stored.owner()).isEqualTo(B);
+        assertThat(stored.finishedAt()).isNull();
+        assertThat(column("runpod_id", "shoe")).isNull();
+    }
+
+    @Test
+    void aFailedJobsIdDroppedWithAnotherRequestRunsTheNewRequest() {
+        JobState received = SampleJobs.received("shoe", clock.instant());
+        admit(ledger, "shoe", received, A);
+        ledger.save(key("shoe"), received.failed(), A);
+        JobState other = SampleJobs.received("shoe", "make the shoe blue", "4k", clock.instant());
+
+        Admission again = admit(ledger, "shoe", other, A);
+
+        assertThat(again.verdict()).isEqualTo(Verdict.RERUN);
+        StoredJob stored = ledger.find(key("shoe")).orElseThrow();
+        assertThat(stored.fingerprint()).isEqualTo(Fingerprint.of(other.request())).isNotEqualTo(fingerprint(received));
+        assertThat(stored.state().job().prompt()).isEqualTo("make the shoe blue");
+        assertThat(column("resolution", "shoe")).isEqualTo("4k");
+    }
+
+    @Test
+    void aJobThatMayHaveReachedRunpodIsNeverSubmittedAgainFromADrop() {
+        JobState received = SampleJobs.received("shoe", clock.instant());
+        admit(ledger, "shoe", received, A);
+        JobState submitting = received.submitting(clock.instant());
+        JobState submitted = SampleJobs.submitted(received, "rp-1", clock.instant());
+        for (JobState inFlight : List.of(submitting, submitted, SampleJobs.kept(submitted, "0.13"))) {
+            ledger.save(key("shoe"), inFlight, A);
+            StoredJob before = ledger.find(key("shoe")).orElseThrow();
+
+            for (String instance : List.of(A, B)) {
+                Admission again = admit(ledger, "shoe", SampleJobs.received("shoe", clock.instant()), instance);
+
+                assertThat(again.verdict()).as("%s, offered by %s", inFlight.phase(), instance)
+                        .isEqualTo(Verdict.RUNNING);
+                assertThat(again.job()).isEqualTo(before);
+            }
+            assertThat(ledger.find(key("shoe"))).contains(before);
+        }
+    }
+
+    @Test
+    void anIdThatIsDeliveredOrOnItsWayIsInUseForAnotherRequest() {
+        JobState received = SampleJobs.received("shoe", clock.instant());
+        admit(ledger, "shoe", received, A);
+        ledger.save(key("shoe"), SampleJobs.submitted(received, "rp-1", clock.instant()), A);
+        deliver("hat", "0.13");
+        JobState otherShoe = SampleJobs.received("shoe", "a sandal instead", "1k", clock.instant());
+        JobState otherHat = SampleJobs.received("hat", "a cap instead", "1k", clock.instant());
+
+        Admission shoe = admit(ledger, "shoe", otherShoe, B);
+        Admission hat = admit(ledger, "hat", otherHat, B);
+
+        assertThat(shoe.verdict()).isEqualTo(Verdict.ID_IN_USE);
+        assertThat(shoe.job().state().job().prompt()).isEqualTo("make the shoe red");
+        assertThat(hat.verdict()).isEqualTo(Verdict.ID_IN_USE);
+        assertThat(hat.job().state().phase()).isEqualTo(JobPhase.DELIVERED);
+    }
+
+    @Test
+    void aJobReceivedButNeverSubmittedIsLeftToItsInstanceUntilItsLeaseRunsOut() {
+        admit(ledger, "shoe", SampleJobs.received("shoe", clock.instant()), A);
+
+        assertThat(admit(ledger, "shoe", SampleJobs.received("shoe", clock.instant()), B).verdict())
+                .isEqualTo(Verdict.RUNNING);
+        assertThat(admit(ledger, "shoe", SampleJobs.received("shoe", "other", "1k", clock.instant()), B).verdict())
+                .isEqualTo(Verdict.ID_IN_USE);
+
+        clock.advance(LEASE);
+        Admission taken = admit(ledger, "shoe", SampleJobs.received("shoe", clock.instant()), B);
+
+        assertThat(taken.verdict()).isEqualTo(Verdict.RERUN);
+        assertThat(ledger.find(key("shoe")).orElseThrow().owner()).isEqualTo(B);
+    }
+
+    @Test
+    void anInstanceThatReadsItsOwnUnsubmittedJobAgainRunsIt() {
+        admit(ledger, "shoe", SampleJobs.received("shoe", clock.instant()), A);
+
+        Admission again = admit(ledger, "shoe", SampleJobs.received("shoe", clock.instant()), A);
+
+        assertThat(again.verdict()).isEqualTo(Verdict.RERUN);
+    }
+
+    @Test
+    void twoSourcesMayUseTheSameJobId() {
+        JobState shoe = SampleJobs.received("shoe", clock.instant());
+
+        Admission inbox = ledger.admit(new JobKey("inbox", "shoe"), fingerprint(shoe), shoe, SampleJobs.ROUTE, A,
+                LEASE);
+        Admission s3 = ledger.admit(new JobKey("s3-inbox", "shoe"), fingerprint(shoe), shoe, SampleJobs.ROUTE, A,
+                LEASE);
+
+        assertThat(List.of(inbox.verdict(), s3.verdict())).containsOnly(Verdict.NEW);
+    }
+
+    @Test
+    void instancesAdmittingTheSameNewJobAtOnceLetOneOfThemRunIt() throws Exception {
+        int instances = 8;
+        List<JobLedger> ledgers = new ArrayList<>();
+        for (int i = 0; i < instances; i++) {
+            ledgers.add(i == 0 ? ledger : open());
+        }
+        CountDownLatch start = new CountDownLatch(1);
+        List<Callable<Verdict>> admissions = new ArrayList<>();
+        for (int i = 0; i < instances; i++) {
+            JobLedger instance = ledgers.get(i);
+            String owner = "instance-" + i;
+            admissions.add(() -> {
+                start.await();
+                return admit(instance, "shoe", SampleJobs.received("shoe", clock.instant()), owner).verdict();
+            });
+        }
+
+        List<Verdict> verdicts = runTogether(admissions, start);
+
+        assertThat(verdicts).filteredOn(verdict -> verdict == Verdict.NEW).hasSize(1);
+        assertThat(verdicts).filteredOn(verdict -> verdict != Verdict.NEW).containsOnly(Verdict.RUNNING);
+    }
+
+    // --- state
+
+    @Test
+    void aJobStateWithEveryFieldSetReadsBackAsItWasSaved() {
+        JobState received = SampleJobs.received("shoe", clock.instant());
+        admit(ledger, "shoe", received, A);
+        ObjectNode fields = new ObjectMapper().createObjectNode().put("prompt", "make the shoe red").put("seed", 7);
+        fields.putObject("extra").put("aspect_ratio", "3:2").putNull("nothing");
+        EditJob job = SampleJobs.job("shoe", "make the shoe red", "2k");
+        RunpodResult result = new RunpodResult("rp-42", RunpodStatus.COMPLETED, 1200L, 5400L,
+                new ObjectMapper().createObjectNode().put("image_url", "https://cdn.runpod.test/rp-42.png")
+                        .put("cost", 0.13).put("big", 12345678901234L),
+                new ObjectMapper().createObjectNode().put("note", "a warning kept with the result"));
+        JobState everything = new JobState(
+                new JobDraft("shoe", "inbox/shoes.json", fields, "a problem noted while reading"),
+                JobPhase.RESULT_RECEIVED,
+                job,
+                RunsyncRequest.of(job).withImages(List.of("https://signed.test/shoe.png?sig=1", "data:image/png;base64,AAAA")),
+                result,
+                "https://cdn.runpod.test/rp-42.png",
+                Path.of("out/spool/shoe.png"),
+                Instant.parse("2026-03-14T08:59:59.123456789Z"),
+                Instant.parse("2026-03-14T09:00:00.987654321Z"));
+
+        ledger.save(key("shoe"), everything, A);
+
+        assertThat(ledger.find(key("shoe")).orElseThrow().state()).isEqualTo(everything);
+        assertThat(open().find(key("shoe")).orElseThrow().state()).isEqualTo(everything);
+    }
+
+    @Test
+    void aJobThatCouldNotBeReadIsKeptWithItsProblem() {
+        JobState unreadable = JobState.received(JobDraft.unreadable("bad", "bad.json", "not valid JSON at line 3"),
+                clock.instant()).failed();
+
+        ledger.admit(key("bad"), Fingerprint.of(new ObjectMapper().createObjectNode().put("problem", "bad")),
+                unreadable, SampleJobs.ROUTE, A, LEASE);
+
+        assertThat(ledger.find(key("bad")).orElseThrow().state()).isEqualTo(unreadable);
+        assertThat(column("resolution", "bad")).isNull();
+        assertThat(column("phase", "bad")).isEqualTo("FAILED");
+    }
+
+    @Test
+    void theColumnsBesideTheStateSayWhatAnOperatorQueries() {
+        JobState received = SampleJobs.received("shoe", clock.instant());
+        admit(ledger, "shoe", received, A);
+        JobState submitted = SampleJobs.submitted(received, "rp-7", clock.instant());
+        ledger.save(key("shoe"), submitted, A);
+        clock.advance(Duration.ofSeconds(30));
+
+        ledger.save(key("shoe"), SampleJobs.kept(submitted, "0.13").delivered(), A);
+
+        assertThat(column("phase", "shoe")).isEqualTo("DELIVERED");
+        assertThat(column("runpod_id", "shoe")).isEqualTo("rp-7");
+        assertThat(column("source_file", "shoe")).isEqualTo("shoes.json");
+        assertThat(column("resolution", "shoe")).isEqualTo("2k");
+        assertThat(new BigDecimal(column("cost_usd", "shoe"))).isEqualByComparingTo("0.13");
+        assertThat(column("owner", "shoe")).isEqualTo(A);
+        assertThat(ledger.find(key("shoe")).orElseThrow().finishedAt()).isEqualTo(clock.instant());
+        assertThat(ledger.find(key("shoe")).orElseThrow().updatedAt()).isEqualTo(clock.instant());
+    }
+
+    @Test
+    void aLedgerOpenedAgainOnItsDatabaseStillKnowsItsJobs() {
+        JobState shoe = SampleJobs.received("shoe", clock.instant());
+        admit(ledger, "shoe", shoe, A);
+        ledger.close();
+
+        JobLedger restarted = open();
+
+        assertThat(restarted.find(key("shoe")).orElseThrow().state()).isEqualTo(shoe);
+        assertThat(restarted.find(key("hat"))).isEmpty();
+    }
+
+    @Test
+    void aSaveByAnInstanceThatNoLongerHoldsTheJobIsRefused() {
+        JobState received = SampleJobs.received("shoe", clock.instant());
+        admit(ledger, "shoe", received, A);
+        JobState submitted = SampleJobs.submitted(received, "rp-1", clock.instant());
+        ledger.save(key("shoe"), submitted, A);
+        clock.advance(LEASE.plusSeconds(1));
+        assertThat(ledger.claimAbandoned(B, LEASE, 10)).extracting(StoredJob::key).containsExactly(key("shoe"));
+
+        assertThatThrownBy(() -> ledger.save(key("shoe"), SampleJobs.kept(submitted, "0.13"), A))
+                .isInstanceOfSatisfying(ClaimLostException.class, lost -> {
+                    assertThat(lost.holder()).contains(B);
+                    assertThat(lost.key()).isEqualTo(key("shoe"));
+                })
+                .hasMessage("job inbox/shoe is held by instance-b, not by instance-a");
+        assertThat(ledger.find(key("shoe")).orElseThrow().state()).isEqualTo(submitted);
+        assertThatThrownBy(() -> ledger.save(key("hat"), received, A))
+                .isInstanceOf(ClaimLostException.class)
+                .hasMessage("job inbox/hat is not in the ledger");
+    }
+
+    // --- leases and claims
+
+    @Test
+    void renewingKeepsAnInstancesUnfinishedJobsItsOwn() {
+        JobState shoe = SampleJobs.received("shoe", clock.instant());
+        admit(ledger, "shoe", shoe, A);
+        ledger.save(key("shoe"), SampleJobs.submitted(shoe, "rp-1", clock.instant()), A);
+        admit(ledger, "hat", SampleJobs.received("hat", clock.instant()), A);
+        deliver("sock", "0.13");
+        admit(ledger, "belt", SampleJobs.received("belt", clock.instant()), B);
+        clock.advance(Duration.ofSeconds(50));
+
+        int renewed = ledger.renew(A, LEASE);
+
+        assertThat(renewed).isEqualTo(2);
+        assertThat(ledger.find(key("shoe")).orElseThrow().leaseUntil()).isEqualTo(clock.instant().plus(LEASE));
+        assertThat(ledger.find(key("belt")).orElseThrow().leaseUntil())
+                .isEqualTo(clock.instant().minusSeconds(50).plus(LEASE));
+        clock.advance(Duration.ofSeconds(30));
+        assertThat(ledger.claimAbandoned(B, LEASE, 10)).isEmpty();
+        clock.advance(Duration.ofSeconds(31));
+        assertThat(ledger.claimAbandoned(B, LEASE, 10)).extracting(StoredJob::key).containsExactly(key("shoe"));
+    }
+
+    @Test
+    void anInstanceStartedAgainTakesBackItsOwnJobsAtOnce() {
+        JobState shoe = SampleJobs.received("shoe", clock.instant());
+        admit(ledger, "shoe", shoe, A);
+        JobState submitted = SampleJobs.submitted(shoe, "rp-1", clock.instant());
+        ledger.save(key("shoe"), submitted, A);
+        admit(ledger, "hat", SampleJobs.received("hat", clock.instant()), A);
+        deliver("sock", "0.13");
+        clock.advance(Duration.ofSeconds(10));
+
+        JobLedger restarted = open();
+        List<StoredJob> reclaimed = restarted.reclaimOwn(A, LEASE);
+
+        assertThat(reclaimed).singleElement().satisfies(job -> {
+            assertThat(job.key()).isEqualTo(key("shoe"));
+            assertThat(job.state()).isEqualTo(submitted);
+            assertThat(job.route()).isEqualTo(SampleJobs.ROUTE);
+            assertThat(job.owner()).isEqualTo(A);
+            assertThat(job.leaseUntil()).isEqualTo(clock.instant().plus(LEASE));
+        });
+        assertThat(ledger.find(key("shoe"))).contains(reclaimed.get(0));
+    }
+
+    @Test
+    void anInstanceLookingForAbandonedJobsIsNotHandedTheJobsItWorksOn() {
+        JobState shoe = SampleJobs.received("shoe", clock.instant());
+        admit(ledger, "shoe", shoe, A);
+        ledger.save(key("shoe"), SampleJobs.submitted(shoe, "rp-1", clock.instant()), A);
+
+        assertThat(ledger.claimAbandoned(A, LEASE, 10)).isEmpty();
+        assertThat(ledger.claimAbandoned(B, LEASE, 10)).isEmpty();
+
+        clock.advance(LEASE);
+        assertThat(ledger.claimAbandoned(A, LEASE, 10)).extracting(StoredJob::key).containsExactly(key("shoe"));
+    }
+
+    @Test
+    void twoInstancesClaimingTogetherTakeEveryAbandonedJobExactlyOnce() throws Exception {
+        int jobs = 100;
+        for (int i = 0; i < jobs; i++) {
+            String id = "job-" + i;
+            JobState received = SampleJobs.received(id, clock.instant());
+            admit(ledger, id, received, "instance-gone");
+            JobState state = switch (i % 3) {
+                case 0 -> received.submitting(clock.instant());
+                case 1 -> SampleJobs.submitted(received, "rp-" + i, clock.instant());
+                default -> SampleJobs.kept(SampleJobs.submitted(received, "rp-" + i, clock.instant()), "0.13");
+            };
+            ledger.save(key(id), state, "instance-gone");
+        }
+        clock.advance(LEASE.plusSeconds(1));
+        CountDownLatch start = new CountDownLatch(1);
+        List<Callable<List<JobKey>>> claimers = new ArrayList<>();
+        for (String owner : List.of(A, B)) {
+            JobLedger instance = open();
+            for (int thread = 0; thread < 2; thread++) {
+                claimers.add(() -> {
+                    start.await();
+                    List<JobKey> taken = new ArrayList<>();
+                    List<StoredJob> batch;
+                    do {
+                        batch = instance.claimAbandoned(owner, LEASE, 7);
+                        batch.forEach(job -> assertThat(job.owner()).isEqualTo(owner));
+                        batch.forEach(job -> taken.add(job.key()));
+                    } while (!batch.isEmpty());
+                    return taken;
+                });
+            }
+        }
+
+        List<List<JobKey>> claimed = runTogether(claimers, start);
+
+        List<JobKey> all = claimed.stream().flatMap(List::stream).toList();
+        assertThat(all).doesNotHaveDuplicates().hasSize(jobs);
+        Set<JobKey> byA = new HashSet<>(claimed.get(0));
+        byA.addAll(claimed.get(1));
+        for (JobKey taken : all) {
+            assertThat(ledger.find(taken).orElseThrow().owner()).isEqualTo(byA.contains(taken) ? A : B);
+        }
+    }
+
+    // --- money
+
+    @Test
+    void spendingSumsWhatRunpodChargedPerDayAndSourceAndPricesWhatIsInFlight() {
+        LocalDate friday = LocalDate.parse("2026-03-13");
+        LocalDate saturday = friday.plusDays(1);
+        spend("inbox", "before", Instant.parse("2026-03-12T23:59:59Z"), "0.13");
+        spend("inbox", "late-friday", Instant.parse("2026-03-13T23:59:59.999Z"), "0.13");
+        spend("inbox", "friday", Instant.parse("2026-03-13T08:00:00Z"), "0.0875");
+        spend("s3-inbox", "friday", Instant.parse("2026-03-13T12:00:00Z"), "0.175");
+        spend("inbox", "saturday", Instant.parse("2026-03-14T00:00:00Z"), "0.13");
+        inFlight("two-k", "2k", true);
+        inFlight("two-k-again", "2k", false);
+        inFlight("four-k", "4k", false);
+        inFlight("unpriced", "8k", true);
+        deliver("no-cost", null);
+
+        Spending spending = ledger.spending(friday, saturday, PRICES);
+
+        assertThat(spending.days()).extracting(Spending.DailyCost::day, Spending.DailyCost::source,
+                Spending.DailyCost::jobs).containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(friday, "inbox", 2L),
+                        org.assertj.core.groups.Tuple.tuple(friday, "s3-inbox", 1L),
+                        org.assertj.core.groups.Tuple.tuple(saturday, "inbox", 1L));
+        assertThat(spending.days()).extracting(Spending.DailyCost::costUsd).usingElementComparator(BigDecimal::compareTo)
+                .containsExactly(new BigDecimal("0.2175"), new BigDecimal("0.175"), new BigDecimal("0.13"));
+        assertThat(spending.totalUsd()).isEqualByComparingTo("0.5225");
+        assertThat(spending.jobsInFlight()).isEqualTo(4);
+        assertThat(spending.inFlightUsd()).isEqualByComparingTo("0.61");
+    }
+
+    @Test
+    void aDayWithoutJobsCostsNothing() {
+        Spending spending = ledger.spending(LocalDate.parse("2026-01-01"), LocalDate.parse("2026-01-01"), PRICES);
+
+        assertThat(spending.days()).isEmpty();
+        assertThat(spending.totalUsd()).isEqualByComparingTo("0");
+        assertThat(spending.inFlightUsd()).isEqualByComparingTo("0");
+    }
+
+    // --- helpers
+
+    static JobKey key(String jobId) {
+        return new JobKey("inbox", jobId);
+    }
+
+    static String fingerprint(JobState state) {
+        return Fingerprint.of(state.request());
+    }
+
+    static Admission admit(JobLedger ledger, String jobId, JobState state, String owner) {
+        return ledger.admit(key(jobId), fingerprint(state), state, SampleJobs.ROUTE, owner, LEASE);
+    }
+
+    /** Takes a job from its drop to its delivery, charged {@code cost} (or nothing said). */
+    private JobState deliver(String jobId, String cost) {
+        JobState received = SampleJobs.received(jobId, clock.instant());
+        admit(ledger, jobId, received, A);
+        JobState submitted = SampleJobs.submitted(received, "rp-" + jobId, clock.instant());
+        ledger.save(key(jobId), submitted, A);
+        JobState delivered = (cost == null
+                ? submitted.answered(SampleJobs.answer("rp-" + jobId, RunpodStatus.COMPLETED, null))
+                        .kept(Path.of("out/spool/" + jobId + ".png"))
+                : SampleJobs.kept(submitted, cost)).delivered();
+        ledger.save(key(jobId), delivered, A);
+        return delivered;
+    }
+
+    private void spend(String source, String jobId, Instant submittedAt, String cost) {
+        JobKey key = new JobKey(source, jobId);
+        JobState received = SampleJobs.received(jobId, submittedAt);
+        ledger.admit(key, fingerprint(received), received, SampleJobs.ROUTE, A, LEASE);
+        ledger.save(key, SampleJobs.kept(SampleJobs.submitted(received, "rp-" + jobId, submittedAt), cost), A);
+    }
+
+    private void inFlight(String jobId, String resolution, boolean answered) {
+        JobState received = SampleJobs.received(jobId, "p", resolution, clock.instant());
+        admit(ledger, jobId, received, A);
+        ledger.save(key(jobId), answered ? SampleJobs.submitted(received, "rp-" + jobId, clock.instant())
+                : received.submitting(clock.instant()), A);
+    }
+
+    private String column(String column, String jobId) {
+        try (Connection connection = ledger.dataSource().getConnection();
+                PreparedStatement select = connection.prepareStatement(
+                        "SELECT " + column + " FROM ledger_job WHERE source = 'inbox' AND job_id = ?")) {
+            select.setString(1, jobId);
+            try (ResultSet row = select.executeQuery()) {
+                assertThat(row.next()).as("job %s is in the ledger", jobId).isTrue();
+                return row.getString(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static <T> List<T> runTogether(List<Callable<T>> tasks, CountDownLatch start) throws Exception {
+        ExecutorService threads = Executors.newFixedThreadPool(tasks.size());
+        try {
+            List<Future<T>> futures = new ArrayList<>();
+            for (Callable<T> task : tasks) {
+                futures.add(threads.submit(task));
+            }
+            start.countDown();
+            List<T> results = new ArrayList<>();
+            for (Future<T> future : futures) {
+                results.add(future.get(30, TimeUnit.SECONDS));
+            }
+            return Collections.unmodifiableList(results);
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+}
