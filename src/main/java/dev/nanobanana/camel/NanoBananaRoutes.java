@@ -139,8 +139,11 @@ public class NanoBananaRoutes extends RouteBuilder {
                 // sinks may be remote and slow: delivering never holds up the jobs still waiting on RunPod
                 .threads().executorService(deliveryThreads)
                 .setProperty(JobExchange.STEP, constant(JobStep.STORE))
-                .process(this::imageMessage)
-                .toD("${exchangeProperty." + JobExchange.COMPLETED_SINK + "}")
+                .filter(exchange -> !JobExchange.state(exchange).imageStored())
+                    .process(this::imageMessage)
+                    .toD("${exchangeProperty." + JobExchange.COMPLETED_SINK + "}")
+                    .process(exchange -> JobExchange.update(exchange, JobState::withImageStored))
+                .end()
                 .process(this::resultRecordMessage)
                 .toD("${exchangeProperty." + JobExchange.COMPLETED_SINK + "}")
                 .process(this::delivered);
@@ -170,12 +173,18 @@ public class NanoBananaRoutes extends RouteBuilder {
         }
     }
 
-    /** The kept image, named after the job, for the completed sink to write. */
+    /**
+     * The kept image, named after the job, for the completed sink to write. A folder sink moves it out of the spool
+     * rather than copying it (Camel's file producer renames a local work file): a 4K image is megabytes.
+     */
     private void imageMessage(Exchange exchange) {
         JobState state = JobExchange.state(exchange);
         EditJob job = state.job();
         File image = state.keptImage().toFile();
         sinkMessage(exchange, job.id() + "." + job.imageExtension(), "image/" + job.imageExtension(), image);
+        if (exchange.getProperty(JobExchange.COMPLETED_SINK, String.class).startsWith("file:")) {
+            exchange.getIn().setHeader(Exchange.FILE_LOCAL_WORK_PATH, image.getPath());
+        }
     }
 
     private void resultRecordMessage(Exchange exchange) throws Exception {

@@ -18,7 +18,9 @@ class InFlightTest extends PipelineTestSupport {
 
     @Override
     EmulatorSettings emulatorSettings() {
-        return super.emulatorSettings().withLatency(Duration.ofSeconds(2)).withImageBytes(4096);
+        // runsync answers when the job is done, as RunPod does within its 90 s window: no polling
+        return super.emulatorSettings().withLatency(Duration.ofSeconds(2)).withRunsyncWait(Duration.ofSeconds(10))
+                .withImageBytes(4096);
     }
 
     @Override

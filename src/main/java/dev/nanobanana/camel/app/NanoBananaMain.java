@@ -22,7 +22,21 @@ public final class NanoBananaMain {
     private NanoBananaMain() {
     }
 
+    /**
+     * java.net.http hands every answer of an asynchronous request to the common ForkJoinPool, which on a machine of
+     * one or two cores has a parallelism of 1, and then starts a new thread for each task: two threads a job. A
+     * parallelism of 2 makes it a pool. Must run before anything touches CompletableFuture; a -D on the command line
+     * wins.
+     */
+    private static void poolAnswersOnSmallMachines() {
+        String parallelism = "java.util.concurrent.ForkJoinPool.common.parallelism";
+        if (System.getProperty(parallelism) == null && Runtime.getRuntime().availableProcessors() <= 2) {
+            System.setProperty(parallelism, "2");
+        }
+    }
+
     public static void main(String[] args) throws Exception {
+        poolAnswersOnSmallMachines();
         List<String> arguments = List.of(args);
         if (arguments.contains(EmulatorCommand.OPTION)) {
             // the emulator alone, for a client in another process: no Camel, no config/ folder needed

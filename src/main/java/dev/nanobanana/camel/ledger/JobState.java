@@ -18,6 +18,7 @@ import dev.nanobanana.camel.runpod.RunsyncRequest;
  * @param result RunPod's latest answer
  * @param imageUrl where RunPod put the image, when it gave a URL
  * @param keptImage the image in the spool, once it is there
+ * @param imageStored whether the image is in the completed sink already (its record may not be)
  */
 public record JobState(
         JobDraft draft,
@@ -27,11 +28,12 @@ public record JobState(
         RunpodResult result,
         String imageUrl,
         Path keptImage,
+        boolean imageStored,
         Instant receivedAt,
         Instant submittedAt) {
 
     public static JobState received(JobDraft draft, Instant now) {
-        return new JobState(draft, JobPhase.RECEIVED, null, null, null, null, null, now, null);
+        return new JobState(draft, JobPhase.RECEIVED, null, null, null, null, null, false, now, null);
     }
 
     public String jobId() {
@@ -39,35 +41,42 @@ public record JobState(
     }
 
     public JobState withJob(EditJob job, RunsyncRequest request) {
-        return new JobState(draft, phase, job, request, result, imageUrl, keptImage, receivedAt, submittedAt);
+        return new JobState(draft, phase, job, request, result, imageUrl, keptImage, imageStored, receivedAt,
+                submittedAt);
     }
 
     public JobState submitting(Instant now) {
-        return new JobState(draft, JobPhase.SUBMITTING, job, request, result, imageUrl, keptImage, receivedAt, now);
+        return new JobState(draft, JobPhase.SUBMITTING, job, request, result, imageUrl, keptImage, imageStored,
+                receivedAt, now);
     }
 
     /** RunPod's answer to a submit or a poll: the job has an id from now on. */
     public JobState answered(RunpodResult answer) {
-        return new JobState(draft, JobPhase.SUBMITTED, job, request, answer, imageUrl, keptImage, receivedAt,
-                submittedAt);
+        return new JobState(draft, JobPhase.SUBMITTED, job, request, answer, imageUrl, keptImage, imageStored,
+                receivedAt, submittedAt);
     }
 
     public JobState withImageUrl(String url) {
-        return new JobState(draft, phase, job, request, result, url, keptImage, receivedAt, submittedAt);
+        return new JobState(draft, phase, job, request, result, url, keptImage, imageStored, receivedAt,
+                submittedAt);
     }
 
     public JobState kept(Path image) {
-        return new JobState(draft, JobPhase.RESULT_RECEIVED, job, request, result, imageUrl, image, receivedAt,
-                submittedAt);
+        return new JobState(draft, JobPhase.RESULT_RECEIVED, job, request, result, imageUrl, image, imageStored,
+                receivedAt, submittedAt);
+    }
+
+    public JobState withImageStored() {
+        return new JobState(draft, phase, job, request, result, imageUrl, keptImage, true, receivedAt, submittedAt);
     }
 
     public JobState delivered() {
-        return new JobState(draft, JobPhase.DELIVERED, job, request, result, imageUrl, keptImage, receivedAt,
-                submittedAt);
+        return new JobState(draft, JobPhase.DELIVERED, job, request, result, imageUrl, keptImage, imageStored,
+                receivedAt, submittedAt);
     }
 
     public JobState failed() {
-        return new JobState(draft, JobPhase.FAILED, job, request, result, imageUrl, keptImage, receivedAt,
-                submittedAt);
+        return new JobState(draft, JobPhase.FAILED, job, request, result, imageUrl, keptImage, imageStored,
+                receivedAt, submittedAt);
     }
 }

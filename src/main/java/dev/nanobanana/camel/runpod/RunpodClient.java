@@ -42,9 +42,11 @@ public final class RunpodClient implements AutoCloseable {
         this.authorization = "Bearer " + apiKey;
         this.readTimeout = readTimeout;
         this.spillDir = spillDir;
+        // the client's own work (answers arriving, images written to the spool) is short, and jobs wait without a
+        // thread: a few threads serve any number of jobs in flight. (sendAsync then hands each answer on to the common
+        // ForkJoinPool; see NanoBananaMain for what that needs on a machine of one or two cores.)
         AtomicInteger count = new AtomicInteger();
-        // the client's own work (answers arriving, files written) is short; jobs wait without a thread
-        this.threads = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()), task -> {
+        this.threads = Executors.newFixedThreadPool(4, task -> {
             Thread thread = new Thread(task, "nanobanana-http-" + count.incrementAndGet());
             thread.setDaemon(true);
             return thread;

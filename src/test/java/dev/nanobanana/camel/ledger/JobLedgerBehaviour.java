@@ -266,6 +266,7 @@ abstract class JobLedgerBehaviour {
                 result,
                 "https://cdn.runpod.test/rp-42.png",
                 Path.of("out/spool/shoe.png"),
+                true,
                 Instant.parse("2026-03-14T08:59:59.123456789Z"),
                 Instant.parse("2026-03-14T09:00:00.987654321Z"));
 

@@ -1,0 +1,362 @@
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The throughput benchmark: the emulator as its own process with a fixed latency, then the runtime and a shell loop
+ * ({@code xargs -P} with curl) each working off the same batch at the same concurrency, side by side.
+ *
+ * <pre>
+ * mvn -B package -DskipTests && java bench/Bench.java                    # 1,000 jobs at 64 and 2,000 at 400
+ * java bench/Bench.java --big                                           # 400 jobs with 8 MB images at 400
+ * java bench/Bench.java --jobs 100000 --concurrency 400 --image-bytes 1kB --no-baseline   # a big inbox
+ * </pre>
+ *
+ * Prints, for each: jobs/s against Little's bound (concurrency / latency), CPU ms per job, peak RSS, the runtime's
+ * ready time and submissions per job at the emulator (must be 1.00). Work folders go to {@code target/bench/}.
+ */
+public final class Bench {
+
+    static final Path JAR = Path.of("target", "nano-banana-camel-app.jar");
+    static final Path WORK = Path.of("target", "bench");
+    static final String KEY = "bench-key";
+    static final long CLOCK_TICKS = 100;
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> options = options(args);
+        if (!Files.isRegularFile(JAR)) {
+            throw new IllegalStateException(JAR + " not found: run mvn -B package -DskipTests first");
+        }
+        Duration latency = Duration.parse("PT" + options.getOrDefault("latency", "1s").toUpperCase(Locale.ROOT));
+        boolean big = options.containsKey("big");
+        String imageBytes = options.getOrDefault("image-bytes", big ? "8MB" : "200kB");
+        List<Integer> concurrencies = big ? List.of(400) : Stream.of(options.getOrDefault("concurrency", "64,400")
+                .split(",")).map(Integer::parseInt).toList();
+        boolean baseline = !options.containsKey("no-baseline") && !big;
+        System.out.printf("Machine: %d cores, %s; Java %s; emulator latency %d ms, images %s%n",
+                Runtime.getRuntime().availableProcessors(), memory(), System.getProperty("java.version"),
+                latency.toMillis(), imageBytes);
+
+        List<String> rows = new ArrayList<>();
+        rows.add(String.format("%-28s %6s %6s %9s %10s %11s %9s %9s %8s %9s", "", "jobs", "in", "jobs/s",
+                "of Little", "CPU ms/job", "emulator", "peak RSS", "ready", "submits"));
+        for (int concurrency : concurrencies) {
+            int jobs = Integer.parseInt(options.getOrDefault("jobs", big ? "400" : concurrency >= 400 ? "2000"
+                    : "1000"));
+            double bound = concurrency * 1000.0 / latency.toMillis();
+            try (Emulator emulator = Emulator.start(latency, imageBytes)) {
+                Result runtime = runtime(emulator, jobs, concurrency);
+                rows.add(runtime.row("runtime, concurrency=" + concurrency, jobs, concurrency, bound));
+            }
+            if (options.containsKey("c1")) {
+                System.setProperty("bench.jvm", "-XX:TieredStopAtLevel=1");
+                try (Emulator emulator = Emulator.start(latency, imageBytes)) {
+                    Result runtime = runtime(emulator, jobs, concurrency);
+                    rows.add(runtime.row("  same, -XX:TieredStopAtLevel=1", jobs, concurrency, bound));
+                }
+                System.clearProperty("bench.jvm");
+            }
+            if (baseline) {
+                try (Emulator emulator = Emulator.start(latency, imageBytes)) {
+                    Result curl = curl(emulator, jobs, concurrency);
+                    rows.add(curl.row("xargs -P " + concurrency + " curl", jobs, concurrency, bound));
+                }
+            }
+        }
+        System.out.println();
+        rows.forEach(System.out::println);
+    }
+
+    /** The runtime as a user starts it, from a folder of its own, against the emulator. */
+    static Result runtime(Emulator emulator, int jobs, int concurrency) throws Exception {
+        Path home = fresh(WORK.resolve("runtime-" + concurrency));
+        for (String folder : List.of("config", "routes")) {
+            copy(Path.of(folder), home.resolve(folder));
+        }
+        Path staging = Files.createDirectories(home.resolve("staging"));
+        for (int i = 0; i < jobs; i++) {
+            Files.writeString(staging.resolve("job-" + i + ".json"),
+                    "{\"prompt\": \"bench " + i + "\", \"images\": [\"https://images.test/a.png\"]}");
+        }
+        Files.createDirectories(home.resolve("inbox"));
+        List<String> command = new ArrayList<>(List.of(java()));
+        String jvmArgs = System.getProperty("bench.jvm", "");
+        if (!jvmArgs.isBlank()) {
+            command.addAll(List.of(jvmArgs.trim().split("\\s+")));
+        }
+        if (System.getProperty("bench.jfr") != null) {
+            command.add("-XX:StartFlightRecording=filename=" + home.toAbsolutePath().resolve("runtime.jfr")
+                        + ",settings=profile");
+        }
+        command.addAll(List.of("-jar", JAR.toAbsolutePath().toString()));
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(home.toFile()).redirectErrorStream(true)
+                .redirectOutput(home.resolve("runtime.log").toFile());
+        builder.environment().put("RUNPOD_API_KEY", KEY);
+        builder.environment().put("NANOBANANA_ENDPOINT_URL", emulator.endpoint);
+        builder.environment().put("NANOBANANA_CONCURRENCY", Integer.toString(concurrency));
+        long started = System.nanoTime();
+        Process process = builder.start();
+        try {
+            waitFor(() -> Files.readString(home.resolve("runtime.log")).contains("(nano-banana-camel) started in"),
+                    Duration.ofSeconds(60), process);
+            double ready = (System.nanoTime() - started) / 1e9;
+            long submitsBefore = emulator.runsyncCount();
+            long cpuBefore = cpuTicks(process.pid());
+            long emulatorCpuBefore = cpuTicks(emulator.process.pid());
+            long t0 = System.nanoTime();
+            try (Stream<Path> files = Files.list(staging)) {
+                for (Path file : files.toList()) {
+                    Files.move(file, home.resolve("inbox").resolve(file.getFileName()),
+                            StandardCopyOption.ATOMIC_MOVE);
+                }
+            }
+            Path done = home.resolve("inbox/.done");
+            waitFor(() -> count(done) + count(home.resolve("inbox/.failed")) >= jobs, Duration.ofMinutes(60),
+                    process);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            long cpu = cpuTicks(process.pid()) - cpuBefore;
+            long emulatorCpu = cpuTicks(emulator.process.pid()) - emulatorCpuBefore;
+            long rss = peakRssKb(process.pid());
+            if (System.getProperty("bench.nmt") != null) {
+                Process jcmd = new ProcessBuilder("jcmd", Long.toString(process.pid()), "VM.native_memory", "summary")
+                        .redirectErrorStream(true).start();
+                System.out.println(new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
+                        .lines().filter(line -> line.contains("committed=") && !line.startsWith("  "))
+                        .limit(25).reduce("", (a, b) -> a + b + "\n"));
+            }
+            if (System.getProperty("bench.threads") != null) {
+                System.out.println(threadTimes(process.pid()));
+            }
+            long failed = count(home.resolve("inbox/.failed"));
+            if (failed > 0) {
+                System.out.println("  " + failed + " job files failed: see " + home.resolve("out/failed"));
+            }
+            return new Result(seconds, cpu * 1000.0 / CLOCK_TICKS, emulatorCpu * 1000.0 / CLOCK_TICKS, rss, ready,
+                    (emulator.runsyncCount() - submitsBefore) / (double) jobs);
+        } finally {
+            process.destroy();
+            process.waitFor(30, TimeUnit.SECONDS);
+            process.destroyForcibly();
+        }
+    }
+
+    /** What a user would write instead: one curl for runsync and one for the image, N at a time. */
+    static Result curl(Emulator emulator, int jobs, int concurrency) throws Exception {
+        Path home = fresh(WORK.resolve("curl-" + concurrency));
+        Path images = Files.createDirectories(home.resolve("images"));
+        Path script = home.resolve("job.sh");
+        Files.writeString(script, """
+                #!/bin/bash
+                answer=$(curl -s -X POST "$ENDPOINT/runsync" -H "Authorization: Bearer $KEY" \\
+                  -H 'Content-Type: application/json' \\
+                  -d "{\\"input\\": {\\"prompt\\": \\"bench $1\\", \\"images\\": [\\"https://images.test/a.png\\"]}}")
+                url=$(printf '%s' "$answer" | sed -n 's/.*"image_url": *"\\([^"]*\\)".*/\\1/p')
+                curl -s -o "$IMAGES/$1.png" "$url"
+                """);
+        String command = "seq 0 " + (jobs - 1) + " | xargs -P " + concurrency + " -n 1 bash " + script
+                         + "; cat /proc/$$/stat";
+        ProcessBuilder builder = new ProcessBuilder("bash", "-c", command).redirectErrorStream(true);
+        builder.environment().put("ENDPOINT", emulator.endpoint);
+        builder.environment().put("KEY", KEY);
+        builder.environment().put("IMAGES", images.toString());
+        long submitsBefore = emulator.runsyncCount();
+        long emulatorCpuBefore = cpuTicks(emulator.process.pid());
+        long t0 = System.nanoTime();
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        process.waitFor();
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        String[] stat = output.strip().lines().reduce((a, b) -> b).orElse("").split(" ");
+        // children's user and system time: fields 16 and 17 of /proc/<pid>/stat
+        long cpu = Long.parseLong(stat[15]) + Long.parseLong(stat[16]);
+        if (count(images) < jobs) {
+            System.out.println("  curl stored only " + count(images) + " of " + jobs + " images");
+        }
+        long emulatorCpu = cpuTicks(emulator.process.pid()) - emulatorCpuBefore;
+        return new Result(seconds, cpu * 1000.0 / CLOCK_TICKS, emulatorCpu * 1000.0 / CLOCK_TICKS, -1, -1,
+                (emulator.runsyncCount() - submitsBefore) / (double) jobs);
+    }
+
+    record Result(double seconds, double cpuMs, double emulatorCpuMs, long peakRssKb, double readySeconds,
+            double submitsPerJob) {
+
+        String row(String what, int jobs, int concurrency, double bound) {
+            double rate = jobs / seconds;
+            return String.format(Locale.ROOT, "%-28s %6d %6d %9.1f %10.2f %11.1f %9.1f %9s %8s %9.2f", what, jobs,
+                    concurrency, rate, rate / bound, cpuMs / jobs, emulatorCpuMs / jobs,
+                    peakRssKb < 0 ? "-" : peakRssKb / 1024 + " MB",
+                    readySeconds < 0 ? "-" : String.format(Locale.ROOT, "%.1f s", readySeconds), submitsPerJob);
+        }
+    }
+
+    /** The emulator as its own process, on a free port. */
+    static final class Emulator implements AutoCloseable {
+
+        final Process process;
+        final String endpoint;
+        final String stats;
+
+        private Emulator(Process process, String endpoint, String stats) {
+            this.process = process;
+            this.endpoint = endpoint;
+            this.stats = stats;
+        }
+
+        static Emulator start(Duration latency, String imageBytes) throws Exception {
+            int port;
+            try (ServerSocket socket = new ServerSocket(0)) {
+                port = socket.getLocalPort();
+            }
+            Process process = new ProcessBuilder(java(), "-jar", JAR.toAbsolutePath().toString(), "--emulator",
+                    "--port", Integer.toString(port), "--api-key", KEY, "--latency", latency.toMillis() + "ms",
+                    "--image-bytes", imageBytes).redirectErrorStream(true).start();
+            BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                    StandardCharsets.UTF_8));
+            String line = out.readLine();
+            if (line == null || !line.contains("listening on")) {
+                throw new IllegalStateException("the emulator did not start: " + line);
+            }
+            Thread drain = new Thread(() -> {
+                try {
+                    while (out.readLine() != null) {
+                        // keep the pipe empty
+                    }
+                } catch (IOException e) {
+                    // the emulator stopped
+                }
+            });
+            drain.setDaemon(true);
+            drain.start();
+            return new Emulator(process, "http://127.0.0.1:" + port + "/v2/google-nano-banana-2-edit",
+                    "http://127.0.0.1:" + port + "/emulator/stats");
+        }
+
+        long runsyncCount() throws Exception {
+            String json = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(stats)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            Matcher runsync = Pattern.compile("\"runsync\"\\s*:\\s*(\\d+)").matcher(json);
+            return runsync.find() ? Long.parseLong(runsync.group(1)) : 0;
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            process.destroy();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    interface Check {
+        boolean done() throws Exception;
+    }
+
+    static void waitFor(Check check, Duration atMost, Process process) throws Exception {
+        long deadline = System.nanoTime() + atMost.toNanos();
+        while (!check.done()) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the runtime stopped; see its runtime.log");
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("not done in " + atMost);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    static long cpuTicks(long pid) throws IOException {
+        String[] stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat")).split("\\) ")[1].split(" ");
+        // utime and stime are fields 14 and 15; the split starts at field 3
+        return Long.parseLong(stat[11]) + Long.parseLong(stat[12]);
+    }
+
+    /** CPU seconds of each thread of the process, the busiest first: where the time went. */
+    static String threadTimes(long pid) throws IOException {
+        Map<String, Long> byName = new LinkedHashMap<>();
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : tasks.toList()) {
+                String stat = Files.readString(task.resolve("stat"));
+                String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("\\d+", "N");
+                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                byName.merge(name, Long.parseLong(fields[11]) + Long.parseLong(fields[12]), Long::sum);
+            }
+        }
+        StringBuilder out = new StringBuilder();
+        byName.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(12)
+                .forEach(e -> out.append(String.format(Locale.ROOT, "  %7.2f s  %s%n", e.getValue() / 100.0,
+                        e.getKey())));
+        return out.toString();
+    }
+
+    static long peakRssKb(long pid) throws IOException {
+        return Files.readAllLines(Path.of("/proc", Long.toString(pid), "status")).stream()
+                .filter(line -> line.startsWith("VmHWM:"))
+                .map(line -> Long.parseLong(line.replaceAll("\\D", "")))
+                .findFirst().orElse(-1L);
+    }
+
+    static long count(Path folder) throws IOException {
+        if (!Files.isDirectory(folder)) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.list(folder)) {
+            return files.filter(file -> !file.getFileName().toString().startsWith(".")).count();
+        }
+    }
+
+    static Path fresh(Path folder) throws IOException {
+        if (Files.exists(folder)) {
+            try (Stream<Path> tree = Files.walk(folder)) {
+                for (Path path : tree.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(path);
+                }
+            }
+        }
+        return Files.createDirectories(folder);
+    }
+
+    static void copy(Path from, Path to) throws IOException {
+        try (Stream<Path> tree = Files.walk(from)) {
+            for (Path source : tree.toList()) {
+                Files.copy(source, to.resolve(from.relativize(source).toString()));
+            }
+        }
+    }
+
+    static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    static String memory() throws IOException {
+        return Files.readAllLines(Path.of("/proc/meminfo")).get(0).replaceAll("\\s+", " ");
+    }
+
+    static Map<String, String> options(String[] args) {
+        Map<String, String> options = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            String name = args[i].replaceFirst("^--", "");
+            boolean flag = i + 1 >= args.length || args[i + 1].startsWith("--");
+            options.put(name, flag ? "" : args[++i]);
+        }
+        return options;
+    }
+}
