@@ -55,12 +55,10 @@ final class JobDispatch extends AsyncProcessorSupport {
         // one count for each job handed over, and one for this thread, so that the last to finish completes the file
         AtomicInteger pending = new AtomicInteger(1);
         for (JobDraft draft : drafts) {
-            try {
-                slots.awaitRoomToWait();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                file.setException(e);
-                break;
+            if (!roomToWait()) {
+                // the runtime is stopping: the file's exchange is left unfinished, so that the file stays where it
+                // is (never moved to .done or .failed) and its jobs are taken again at the next start
+                return false;
             }
             Exchange job = jobOf(file, draft);
             pending.incrementAndGet();
@@ -78,9 +76,19 @@ final class JobDispatch extends AsyncProcessorSupport {
         return false;
     }
 
+    private boolean roomToWait() {
+        try {
+            return slots.awaitRoomToWait();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     private Exchange jobOf(Exchange file, JobDraft draft) {
         Exchange job = new DefaultExchange(context);
         job.getIn().setBody(draft);
+        job.setProperty(JobExchange.SOURCE, file.getFromRouteId() != null ? file.getFromRouteId() : "direct");
         for (String name : CARRIED) {
             Object value = file.getProperty(name);
             if (value != null) {

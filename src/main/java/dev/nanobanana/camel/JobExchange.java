@@ -23,6 +23,10 @@ public final class JobExchange {
     public static final String COMPLETED_SINK = "NanoBananaCompletedSink";
     /** The endpoint that takes the error records of failed jobs; the folder {@code nanobanana.failed-dir} by default. */
     public static final String FAILED_SINK = "NanoBananaFailedSink";
+    /** The route that took the job's file ({@code inbox}, {@code s3-inbox}): with the job's id, its key in the ledger. */
+    public static final String SOURCE = "NanoBananaSource";
+    /** The job's {@link dev.nanobanana.camel.ledger.JobKey}, once the ledger has admitted it. */
+    public static final String JOB_KEY = "NanoBananaJobKey";
     /** The folder a job file was read from, for images the job names by a path relative to it. */
     public static final String LOCAL_FOLDER = "NanoBananaLocalFolder";
     /** The {@link JobStep} the job is in, so that a failure can say what failed. */

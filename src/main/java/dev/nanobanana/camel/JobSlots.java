@@ -32,6 +32,7 @@ public final class JobSlots {
     private final AsyncProcessor acquire = new Acquire();
     private int limit;
     private int inFlight;
+    private boolean closed;
     private int acceptedSinceChange;
     private long lastShrink = System.nanoTime() - SHRINK_AT_MOST_EVERY_NANOS;
 
@@ -43,6 +44,29 @@ public final class JobSlots {
     /** Takes a slot for the exchange, or waits for one; the slot is given back by {@link #release} at the latest. */
     public AsyncProcessor acquire() {
         return acquire;
+    }
+
+    /**
+     * No job takes a slot from now on: the runtime is stopping. Jobs in flight finish; jobs still waiting are left as
+     * they are, never submitted, and their files stay in the inbox for the next start.
+     */
+    public void close() {
+        int waitingJobs;
+        int running;
+        synchronized (this) {
+            closed = true;
+            waitingJobs = waiting.size();
+            running = inFlight;
+            notifyAll();
+        }
+        if (running + waitingJobs > 0) {
+            LOG.info("Stopping: {} job(s) in flight may finish; {} waiting job(s) are not submitted, and resume at the "
+                     + "next start", running, waitingJobs);
+        }
+    }
+
+    public synchronized boolean isClosed() {
+        return closed;
     }
 
     /** Gives the exchange's slot back, if it holds one; the next waiting job takes it. */
@@ -95,11 +119,16 @@ public final class JobSlots {
         }
     }
 
-    /** Blocks the calling thread while as many jobs wait for a slot as there are slots. */
-    public synchronized void awaitRoomToWait() throws InterruptedException {
-        while (waiting.size() >= max) {
+    /**
+     * Blocks the calling thread while as many jobs wait for a slot as there are slots.
+     *
+     * @return false when no more jobs are taken: the runtime is stopping
+     */
+    public synchronized boolean awaitRoomToWait() throws InterruptedException {
+        while (waiting.size() >= max && !closed) {
             wait();
         }
+        return !closed;
     }
 
     public synchronized int inFlight() {
@@ -115,7 +144,7 @@ public final class JobSlots {
     }
 
     private Waiting takeNext() {
-        if (inFlight >= limit || waiting.isEmpty()) {
+        if (closed || inFlight >= limit || waiting.isEmpty()) {
             return null;
         }
         Waiting next = waiting.poll();
@@ -148,7 +177,7 @@ public final class JobSlots {
                 }
             });
             synchronized (JobSlots.this) {
-                if (inFlight < limit && waiting.isEmpty()) {
+                if (!closed && inFlight < limit && waiting.isEmpty()) {
                     take(exchange);
                 } else {
                     waiting.add(new Waiting(exchange, callback));

@@ -3,10 +3,12 @@ package dev.nanobanana.camel;
 import java.io.IOException;
 import java.time.Clock;
 
+import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteConfigurationBuilder;
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.apache.camel.model.RouteConfigurationDefinition;
 
+import dev.nanobanana.camel.ledger.ClaimLostException;
 import dev.nanobanana.camel.runpod.PaidImageRetries;
 import dev.nanobanana.camel.runpod.RetryBookkeeping;
 import dev.nanobanana.camel.runpod.TransientFailures;
@@ -37,10 +39,17 @@ public class NanoBananaErrorHandling extends RouteConfigurationBuilder {
         NanoBananaSettings settings = given != null ? given : NanoBananaSettings.from(getContext());
         RouteConfigurationDefinition configuration = routeConfiguration(ID);
         PaidImageRetries paidImages = new PaidImageRetries(settings.retryPaidImageFor(), Clock.systemUTC());
+        TransientFailures transientFailures = new TransientFailures(settings.resubmitInDoubt());
         // a job waiting for its next attempt holds no thread
         configuration.errorHandler(defaultErrorHandler().asyncDelayedRedelivery().onExceptionOccurred(
-                new RetryBookkeeping(settings.retryMaxAttempts(), settings.retryMaxDelay(), paidImages,
-                        Clock.systemUTC())));
+                new RetryBookkeeping(settings.retryMaxAttempts(), settings.retryMaxDelay(), transientFailures,
+                        paidImages, Clock.systemUTC())));
+
+        // another instance took the job over (this one's lease ran out): it is that instance's to finish
+        configuration.onException(ClaimLostException.class)
+                .handled(true)
+                .log(LoggingLevel.WARN, "Job ${exchangeProperty." + JobExchange.JOB_ID + "} was taken over by another "
+                                        + "instance while this one was slow to renew its lease: left to it");
 
         configuration.onException(Exception.class)
                 .onWhen(PaidImageRetries::applies)
@@ -56,7 +65,7 @@ public class NanoBananaErrorHandling extends RouteConfigurationBuilder {
                 .to(NanoBananaRoutes.FAILED_SINK);
 
         configuration.onException(IOException.class, HttpOperationFailedException.class)
-                .onWhen(TransientFailures.TRANSIENT)
+                .onWhen(transientFailures)
                 .maximumRedeliveries(settings.retryMaxAttempts() - 1)
                 .redeliveryDelay(settings.retryInitialDelay().toMillis())
                 .useExponentialBackOff()

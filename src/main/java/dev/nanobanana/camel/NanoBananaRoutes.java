@@ -5,7 +5,9 @@ import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,7 +17,9 @@ import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.model.RouteDefinition;
+import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.spi.ThreadPoolProfile;
+import org.apache.camel.support.EventNotifierSupport;
 
 import dev.nanobanana.camel.images.JobImages;
 import dev.nanobanana.camel.job.EditJob;
@@ -24,11 +28,16 @@ import dev.nanobanana.camel.job.JobOutcome;
 import dev.nanobanana.camel.job.JobOutcomes;
 import dev.nanobanana.camel.job.JobPreparation;
 import dev.nanobanana.camel.job.JobValidator;
+import dev.nanobanana.camel.ledger.FileClaims;
+import dev.nanobanana.camel.ledger.JobLedger;
+import dev.nanobanana.camel.ledger.JobPhase;
 import dev.nanobanana.camel.ledger.JobState;
+import dev.nanobanana.camel.ledger.LedgerClerk;
 import dev.nanobanana.camel.runpod.AnswerBody;
 import dev.nanobanana.camel.runpod.Polling;
 import dev.nanobanana.camel.runpod.RunpodCall;
 import dev.nanobanana.camel.runpod.RunpodClient;
+import dev.nanobanana.camel.runpod.OutcomeUnknownException;
 import dev.nanobanana.camel.runpod.RunpodResult;
 import dev.nanobanana.camel.sink.ErrorRecord;
 import dev.nanobanana.camel.sink.ErrorRecords;
@@ -60,6 +69,13 @@ public class NanoBananaRoutes extends RouteBuilder {
     static final String CANCEL = "direct:nanobanana-cancel";
     static final String KEEP = "direct:nanobanana-keep";
     static final String DELIVER = "direct:nanobanana-deliver";
+    static final String RUN = "direct:nanobanana-run";
+    static final String FINISH = "direct:nanobanana-finish";
+    static final String RESUME = "direct:nanobanana-resume";
+    /** The ledger's clerk, one per context. */
+    public static final String LEDGER_CLERK = "nanobananaLedgerClerk";
+    /** The claims on job files that keep two instances on one inbox from taking the same file. */
+    public static final String FILE_CLAIMS = "nanobananaFileClaims";
 
     private static final ObjectMapper RECORDS = new ObjectMapper()
             .registerModule(new JavaTimeModule())
@@ -79,21 +95,27 @@ public class NanoBananaRoutes extends RouteBuilder {
     }
 
     @Override
-    public void configure() {
+    public void configure() throws Exception {
         NanoBananaSettings.addDefaults(getContext());
         NanoBananaSettings settings = given != null ? given : NanoBananaSettings.from(getContext());
         ImageSpool spool = new ImageSpool(Path.of(settings.spoolDir()));
         RunpodClient runpod = new RunpodClient(settings.endpointUrl(), settings.apiKey(), settings.connectTimeout(),
                 settings.readTimeout(), spool.dir());
         JobSlots slots = new JobSlots(settings.concurrency());
-        getContext().getRegistry().bind("nanobananaJobSlots", slots);
+        bindToRegistry("nanobananaJobSlots", slots);
+        closeSlotsWhenStopping(slots);
+        LedgerClerk clerk = ledgerClerk(settings);
         Polling polling = new Polling(settings.pollInitialInterval(), settings.pollMaxInterval(),
                 settings.pollMultiplier(), settings.pollDeadline(), clock);
         ErrorRecords errorRecords = new ErrorRecords(clock);
-        String completedFolder = "file:" + settings.completedDir() + "?fileExist=Override&tempPrefix=.writing-";
-        String failedFolder = "file:" + settings.failedDir() + "?fileExist=Override&tempPrefix=.writing-";
+        String completedFolder = "file:" + settings.completedDir() + "?tempPrefix=.writing-";
+        String failedFolder = "file:" + settings.failedDir() + "?tempPrefix=.writing-";
         ExecutorService deliveryThreads = deliveryThreads();
         JobImages images = new JobImages(getContext());
+        RunpodCall.Calls calls = new RunpodCall.Calls(runpod, spool, slots, clock, settings.submitMode(),
+                clerk::record);
+        ScheduledExecutorService waits = getContext().getExecutorServiceManager()
+                .newSingleThreadScheduledExecutor(this, "nanobanana-waits");
 
         from(JOB_FILE).routeId("nanobanana-job-file")
                 .onException(JobFileFailedException.class)
@@ -105,13 +127,26 @@ public class NanoBananaRoutes extends RouteBuilder {
                 .process(new JobDispatch(getContext(), JOB, slots))
                 .process(JobOutcomes::requireAllCompleted);
 
+        // read, checked and admitted by the ledger: nothing is paid before
         from(JOB).routeId("nanobanana-job").routeConfigurationId(NanoBananaErrorHandling.ID)
                 .process(exchange -> defaultSinks(exchange, completedFolder, failedFolder))
                 .process(new JobPreparation(new JobValidator(settings.defaultResolution(),
                         settings.defaultOutputFormat()), clock))
                 .process(images)
+                .process(new JobAdmission(clerk, waits))
+                .filter(JobAdmission::mayRun)
+                    .to(RUN)
+                .end();
+
+        // pay: the job is submitted under the in-flight limit
+        from(RUN).routeId("nanobanana-run").routeConfigurationId(NanoBananaErrorHandling.ID)
                 .process(slots.acquire())
                 .to(SUBMIT)
+                .to(FINISH);
+
+        // wait for RunPod, keep the image in the spool, deliver
+        from(FINISH).routeId("nanobanana-finish").routeConfigurationId(NanoBananaErrorHandling.ID)
+                .process(slots.acquire())
                 .loopDoWhile(polling::shouldPoll)
                     .to(POLL)
                 .end()
@@ -123,17 +158,31 @@ public class NanoBananaRoutes extends RouteBuilder {
                 .process(slots::release)
                 .to(DELIVER);
 
+        // a job this instance must finish after a restart, or take over: from where its state says
+        from(RESUME).routeId("nanobanana-resume").routeConfigurationId(NanoBananaErrorHandling.ID)
+                .choice()
+                    .when(phase(JobPhase.SUBMITTING))
+                        .process(exchange -> inDoubt(exchange, settings))
+                        .to(RUN)
+                    .when(phase(JobPhase.SUBMITTED))
+                        .to(FINISH)
+                    .otherwise()
+                        .to(KEEP)
+                        .to(DELIVER)
+                .end();
+        clerk.onResume(new Resumption(getContext(), RESUME));
+
         stepRoute(SUBMIT)
                 .throttle(settings.rateMaxRequests()).timePeriodMillis(settings.ratePeriod().toMillis()).asyncDelayed()
-                .process(RunpodCall.submit(images::forSending, runpod, spool, slots, clock));
+                .process(calls.submit(images::forSending));
         stepRoute(POLL)
                 .delay().exchange(polling::nextDelay).asyncDelayed()
                 .throttle(settings.rateMaxRequests()).timePeriodMillis(settings.ratePeriod().toMillis()).asyncDelayed()
-                .process(RunpodCall.poll(runpod, spool, slots, clock));
+                .process(calls.poll());
         stepRoute(CANCEL)
-                .process(RunpodCall.cancel(runpod, spool, slots, clock));
+                .process(calls.cancel());
         stepRoute(KEEP)
-                .process(new ImageDownload(runpod, spool));
+                .process(new ImageDownload(runpod, spool, clerk::record));
 
         stepRoute(DELIVER)
                 // sinks may be remote and slow: delivering never holds up the jobs still waiting on RunPod
@@ -146,14 +195,70 @@ public class NanoBananaRoutes extends RouteBuilder {
                 .end()
                 .process(this::resultRecordMessage)
                 .toD("${exchangeProperty." + JobExchange.COMPLETED_SINK + "}")
-                .process(this::delivered);
+                .process(this::delivered)
+                .process(clerk::record);
 
         from(FAILED_SINK).routeId("nanobanana-failed-sink")
                 .process(slots::release)
                 .threads().executorService(deliveryThreads)
                 .process(exchange -> cancelUnfinished(exchange, runpod, settings))
                 .process(exchange -> failed(exchange, errorRecords.of(exchange)))
-                .toD("${exchangeProperty." + JobExchange.FAILED_SINK + "}");
+                .toD("${exchangeProperty." + JobExchange.FAILED_SINK + "}")
+                .process(clerk::recordOrPostpone);
+    }
+
+    /**
+     * The ledger for this context: one per context, opened once, started once the routes run (it hands them the jobs
+     * to resume) and closed with the context.
+     */
+    private LedgerClerk ledgerClerk(NanoBananaSettings settings) throws Exception {
+        LedgerClerk clerk = getContext().getRegistry().lookupByNameAndType(LEDGER_CLERK, LedgerClerk.class);
+        if (clerk == null) {
+            JobLedger ledger = JobLedger.open(settings.ledgerUrl(), settings.ledgerUser(), settings.ledgerPassword());
+            clerk = new LedgerClerk(ledger, settings.instanceId(), settings.ledgerLease(), getContext());
+            bindToRegistry(LEDGER_CLERK, clerk);
+            bindToRegistry(FILE_CLAIMS, FileClaims.repository(ledger.dataSource(), getContext(), "nanobanana-files",
+                    Duration.ofSeconds(5), Duration.ofSeconds(30)));
+            getContext().addService(clerk, true, true);
+        }
+        return clerk;
+    }
+
+    /**
+     * When the runtime stops (SIGTERM, a redeploy), intake stops at once, jobs in flight may finish within
+     * {@code camel.main.shutdown-timeout}, and no waiting job is submitted any more: what is left resumes at the next
+     * start, from the ledger and the files still in the inbox.
+     */
+    private void closeSlotsWhenStopping(JobSlots slots) throws Exception {
+        EventNotifierSupport notifier = new EventNotifierSupport() {
+            @Override
+            public void notify(CamelEvent event) {
+                if (event instanceof CamelEvent.CamelContextStoppingEvent) {
+                    slots.close();
+                }
+            }
+        };
+        notifier.setIgnoreExchangeEvents(true);
+        notifier.setIgnoreRouteEvents(true);
+        notifier.setIgnoreServiceEvents(true);
+        notifier.setIgnoreStepEvents(true);
+        getContext().getManagementStrategy().addEventNotifier(notifier);
+    }
+
+    private static org.apache.camel.Predicate phase(JobPhase phase) {
+        return exchange -> JobExchange.state(exchange).phase() == phase;
+    }
+
+    /**
+     * A job whose submit may have reached RunPod before a crash: its outcome is unknown, and submitting it again could
+     * pay twice. It is recorded as failed, unless the user chose to submit such jobs again.
+     */
+    private static void inDoubt(Exchange exchange, NanoBananaSettings settings) throws OutcomeUnknownException {
+        if (!settings.resubmitInDoubt()) {
+            throw new OutcomeUnknownException("outcome unknown after restart: RunPod may have run and charged it. "
+                    + "Look for it in your RunPod console; to submit such jobs again automatically, set "
+                    + "nanobanana.resubmit-in-doubt=true (or nanobanana.submit-mode=run, which makes them rare)");
+        }
     }
 
     /**
@@ -239,7 +344,7 @@ public class NanoBananaRoutes extends RouteBuilder {
         String file = id + ".error.json";
         sinkMessage(exchange, file, "application/json", RECORDS.writeValueAsBytes(record));
         JobState state = JobExchange.state(exchange);
-        if (state != null) {
+        if (state != null && !state.paidAndKept()) {
             exchange.setProperty(JobExchange.STATE, state.failed());
         }
         exchange.setProperty(JobExchange.OUTCOME, JobOutcome.failed(id, record.reason(), file));

@@ -1,5 +1,8 @@
 package dev.nanobanana.camel;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -8,6 +11,9 @@ import java.util.Properties;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.PropertiesComponent;
+import org.apache.camel.util.URISupport;
+
+import dev.nanobanana.camel.runpod.SubmitMode;
 
 /**
  * Every {@code nanobanana.*} setting of the pipeline, with its default; read from Camel's property placeholders so
@@ -35,7 +41,14 @@ public record NanoBananaSettings(
         Duration pollInitialInterval,
         Duration pollMaxInterval,
         double pollMultiplier,
-        Duration pollDeadline) {
+        Duration pollDeadline,
+        SubmitMode submitMode,
+        boolean resubmitInDoubt,
+        String ledgerUrl,
+        String ledgerUser,
+        String ledgerPassword,
+        Duration ledgerLease,
+        String instanceId) {
 
     public static final String PREFIX = "nanobanana.";
     public static final String RUNPOD_ENDPOINT = "https://api.runpod.ai/v2/google-nano-banana-2-edit";
@@ -69,6 +82,13 @@ public record NanoBananaSettings(
         d.put("poll.max-interval", "15s");
         d.put("poll.multiplier", "1.5");
         d.put("poll.deadline", "15m");
+        d.put("submit-mode", "runsync");
+        d.put("resubmit-in-doubt", "false");
+        d.put("ledger.url", "jdbc:h2:file:./state/ledger");
+        d.put("ledger.user", "sa");
+        d.put("ledger.password", "");
+        d.put("ledger.lease", "60s");
+        d.put("instance-id", "");
         d.put("s3.enabled", "false");
         d.put("s3.bucket", "");
         d.put("s3.region", "us-east-1");
@@ -152,7 +172,14 @@ public record NanoBananaSettings(
                 values.duration("poll.initial-interval"),
                 values.duration("poll.max-interval"),
                 values.decimal("poll.multiplier"),
-                values.duration("poll.deadline"));
+                values.duration("poll.deadline"),
+                SubmitMode.of(values.text("submit-mode")),
+                values.flag("resubmit-in-doubt"),
+                values.text("ledger.url"),
+                values.text("ledger.user"),
+                values.text("ledger.password"),
+                values.duration("ledger.lease"),
+                instanceId(values.text("instance-id")));
     }
 
     /** The same settings aimed at another endpoint, such as the built-in emulator. */
@@ -160,7 +187,25 @@ public record NanoBananaSettings(
         return new NanoBananaSettings(stripTrailingSlash(url), key, completedDir, failedDir, spoolDir,
                 maxJobFileBytes, concurrency, rateMaxRequests, ratePeriod, defaultResolution, defaultOutputFormat,
                 connectTimeout, readTimeout, retryMaxAttempts, retryInitialDelay, retryMultiplier, retryMaxDelay,
-                retryPaidImageFor, pollInitialInterval, pollMaxInterval, pollMultiplier, pollDeadline);
+                retryPaidImageFor, pollInitialInterval, pollMaxInterval, pollMultiplier, pollDeadline, submitMode,
+                resubmitInDoubt, ledgerUrl, ledgerUser, ledgerPassword, ledgerLease, instanceId);
+    }
+
+    /**
+     * This instance's name in the ledger. The same across restarts of one installation (so that it takes its own jobs
+     * back at once), and different for two installations on one machine.
+     */
+    private static String instanceId(String given) {
+        if (!given.isBlank()) {
+            return given;
+        }
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            host = "localhost";
+        }
+        return host + "-" + Integer.toHexString(Path.of("").toAbsolutePath().toString().hashCode());
     }
 
     public boolean hasApiKey() {
@@ -171,7 +216,8 @@ public record NanoBananaSettings(
     public String toString() {
         // the record's own toString would print the API key
         return "NanoBananaSettings[endpointUrl=" + endpointUrl + ", apiKey=" + (hasApiKey() ? "****" : "<none>")
-               + ", completedDir=" + completedDir + ", failedDir=" + failedDir + ", concurrency=" + concurrency + "]";
+               + ", completedDir=" + completedDir + ", failedDir=" + failedDir + ", concurrency=" + concurrency
+               + ", ledgerUrl=" + URISupport.sanitizeUri(ledgerUrl) + ", instanceId=" + instanceId + "]";
     }
 
     private static String stripTrailingSlash(String url) {

@@ -62,6 +62,13 @@ public final class SourcePollStrategy implements PollingConsumerPollStrategy {
             return "the folder " + folder + " is not writable: a job file taken from it could not be moved to "
                    + ".done or .failed, so none is taken until it is writable";
         }
+        for (String processed : new String[] {".done", ".failed"}) {
+            File target = new File(folder, processed);
+            if (target.exists() && (!target.isDirectory() || !target.canWrite())) {
+                return target + " is not a folder a job file can be moved into, so none is taken until it is "
+                       + "(a job file whose jobs ended stays in the inbox; none of its jobs is paid again)";
+            }
+        }
         return null;
     }
 

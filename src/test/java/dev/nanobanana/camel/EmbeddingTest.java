@@ -45,6 +45,8 @@ class EmbeddingTest {
         properties.setProperty("nanobanana.api-key", emulator.apiKey());
         properties.setProperty("nanobanana.completed-dir", work.resolve("completed").toString());
         properties.setProperty("nanobanana.failed-dir", work.resolve("failed").toString());
+        properties.setProperty("nanobanana.spool-dir", work.resolve("spool").toString());
+        properties.setProperty("nanobanana.ledger.url", "jdbc:h2:file:" + work.resolve("state/ledger"));
         context.getPropertiesComponent().setInitialProperties(properties);
         context.addRoutes(new NanoBananaErrorHandling());
         context.addRoutes(new NanoBananaRoutes());

@@ -123,12 +123,14 @@ class PipelineTest extends PipelineTestSupport {
     }
 
     @Test
-    void droppedConnectionIsRetried() throws Exception {
+    void connectionLostAfterTheSubmitLeftIsInDoubtAndNeverSentAgain() throws Exception {
         emulator.inject(Operation.RUNSYNC, Fault.dropConnection());
         drop("shoe.json", job(""));
 
-        assertThat(json(completed.resolve("shoe.json")).get("status").asText()).isEqualTo("COMPLETED");
-        assertThat(emulator.requests(Operation.RUNSYNC)).hasSize(2);
+        JsonNode record = json(failed.resolve("shoe.error.json"));
+        assertThat(record.get("reason").asText()).startsWith("the connection was lost after the job was sent")
+                .contains("its outcome is unknown").contains("nanobanana.resubmit-in-doubt=true");
+        assertThat(emulator.requests(Operation.RUNSYNC)).hasSize(1);
     }
 
     @Test
@@ -280,7 +282,7 @@ class PipelineTest extends PipelineTestSupport {
         assertThat(record.get("step").asText()).isEqualTo("storing the image in the completed sink");
         assertThat(record.get("reason").asText())
                 .contains("The image was generated and paid for (RunPod job " + record.get("runpodId").asText())
-                .contains("it is kept in " + kept + ": copy it from there")
+                .contains("it is kept in " + kept + ", and its delivery is tried again until the sink takes it")
                 .doesNotContain("7 days");
         assertThat(record.get("attempts").asInt()).isGreaterThan(1);
         assertThat(emulator.requests(Operation.RUNSYNC)).hasSize(1);

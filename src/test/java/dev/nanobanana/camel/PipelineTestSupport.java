@@ -57,6 +57,9 @@ abstract class PipelineTestSupport extends CamelTestSupport {
         p.setProperty("nanobanana.completed-dir", completed.toString());
         p.setProperty("nanobanana.failed-dir", failed.toString());
         p.setProperty("nanobanana.spool-dir", spool.toString());
+        p.setProperty("nanobanana.ledger.url", "jdbc:h2:file:" + work.resolve("state/ledger"));
+        // jobs let go of (a sink that was down) are taken up again within a second
+        p.setProperty("nanobanana.ledger.lease", "3s");
         p.setProperty("nanobanana.retry.paid-image-for", "2s");
         p.setProperty("nanobanana.concurrency", "4");
         p.setProperty("nanobanana.retry.max-attempts", "3");

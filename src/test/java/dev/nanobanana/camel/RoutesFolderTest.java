@@ -13,6 +13,7 @@ import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import dev.nanobanana.camel.s3.NanoBananaS3Routes;
 import dev.nanobanana.camel.testing.S3TestServer;
@@ -69,7 +70,12 @@ class RoutesFolderTest {
         }
     }
 
+    @TempDir
+    static Path work;
+
     private static DefaultCamelContext load(Properties properties) throws Exception {
+        properties.setProperty("nanobanana.ledger.url", "jdbc:h2:file:" + work.resolve("state/ledger-"
+                                                                               + System.nanoTime()));
         List<Path> files;
         try (Stream<Path> listing = Files.list(Path.of("routes"))) {
             files = listing.filter(file -> file.toString().endsWith(".camel.yaml")).sorted().toList();

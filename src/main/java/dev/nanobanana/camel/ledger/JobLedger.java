@@ -113,6 +113,15 @@ public final class JobLedger implements AutoCloseable {
     }
 
     /** Extends to {@code lease} from now the lease of every unfinished job {@code owner} holds; answers how many. */
+    /**
+     * Lets go of a job the owner cannot finish for now (its sink is down): it is anyone's to take over at once, the
+     * owner's too, through {@link #claimAbandoned}.
+     */
+    public void release(JobKey key, String owner) {
+        Instant now = now();
+        inTransaction("releasing job " + key, c -> jobs.release(c, key, owner, now));
+    }
+
     public int renew(String owner, Duration lease) {
         Instant until = now().plus(lease);
         return inTransaction("renewing the leases of " + owner, c -> jobs.renew(c, owner, until));

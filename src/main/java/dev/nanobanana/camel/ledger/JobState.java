@@ -40,6 +40,11 @@ public record JobState(
         return draft.id();
     }
 
+    /** Whether the job's image is paid for and kept in the spool, not yet in its sink. */
+    public boolean paidAndKept() {
+        return phase == JobPhase.RESULT_RECEIVED && keptImage != null && java.nio.file.Files.exists(keptImage);
+    }
+
     public JobState withJob(EditJob job, RunsyncRequest request) {
         return new JobState(draft, phase, job, request, result, imageUrl, keptImage, imageStored, receivedAt,
                 submittedAt);

@@ -57,6 +57,9 @@ final class JobTable {
     private static final String ASSIGN = "UPDATE ledger_job SET owner = ?, lease_until = ? "
             + "WHERE source = ? AND job_id = ?";
 
+    private static final String RELEASE = "UPDATE ledger_job SET owner = NULL, lease_until = ? "
+            + "WHERE source = ? AND job_id = ? AND owner = ?";
+
     private static final String RENEW = "UPDATE ledger_job SET lease_until = ? "
             + "WHERE owner = ? AND phase IN " + inList(UNFINISHED);
 
@@ -143,6 +146,16 @@ final class JobTable {
                 update.addBatch();
             }
             update.executeBatch();
+        }
+    }
+
+    boolean release(Connection connection, JobKey key, String owner, Instant now) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement(RELEASE)) {
+            setInstant(update, 1, now);
+            update.setString(2, key.source());
+            update.setString(3, key.jobId());
+            update.setString(4, owner);
+            return update.executeUpdate() == 1;
         }
     }
 

@@ -25,11 +25,14 @@ public class RetryBookkeeping implements Processor {
 
     private final int maxAttempts;
     private final Duration maxDelay;
+    private final TransientFailures transientFailures;
     private final PaidImageRetries paidImages;
     private final Clock clock;
 
-    public RetryBookkeeping(int maxAttempts, Duration maxDelay, PaidImageRetries paidImages, Clock clock) {
+    public RetryBookkeeping(int maxAttempts, Duration maxDelay, TransientFailures transientFailures,
+            PaidImageRetries paidImages, Clock clock) {
         this.maxAttempts = maxAttempts;
+        this.transientFailures = transientFailures;
         this.maxDelay = maxDelay;
         this.paidImages = paidImages;
         this.clock = clock;
@@ -58,7 +61,7 @@ public class RetryBookkeeping implements Processor {
                      + "retrying {}", JobExchange.jobId(exchange), step.description(), describe(failure), attempts,
                     TimeUtils.printDuration(paidImages.period().toMillis()), how);
         } else if (!PaidImageRetries.applies(exchange) && attempts < maxAttempts
-                   && TransientFailures.isTransient(failure, step)) {
+                   && transientFailures.isTransient(failure, step)) {
             LOG.warn("Job {}: {} failed ({}), attempt {} of {}; retrying {}", JobExchange.jobId(exchange),
                     step.description(), describe(failure), attempts, maxAttempts, how);
         }

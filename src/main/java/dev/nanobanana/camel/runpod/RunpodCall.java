@@ -4,6 +4,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.CompletionException;
+import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.AsyncCallback;
@@ -32,37 +33,34 @@ public final class RunpodCall extends AsyncProcessorSupport {
         RunsyncRequest of(Exchange exchange) throws Exception;
     }
 
+    /** What every call of a runtime shares. */
+    public record Calls(RunpodClient client, ImageSpool spool, JobSlots slots, Clock clock, SubmitMode mode,
+            Consumer<Exchange> journal) {
+
+        /** Submits the job's request, as the wire request makes it. */
+        public RunpodCall submit(WireRequest wireRequest) {
+            return new RunpodCall(JobStep.SUBMIT, wireRequest, this);
+        }
+
+        /** {@code GET /status/{id}}. */
+        public RunpodCall poll() {
+            return new RunpodCall(JobStep.POLL, null, this);
+        }
+
+        /** {@code POST /cancel/{id}}. */
+        public RunpodCall cancel() {
+            return new RunpodCall(JobStep.CANCEL, null, this);
+        }
+    }
+
     private final JobStep step;
     private final WireRequest wireRequest;
-    private final RunpodClient client;
-    private final ImageSpool spool;
-    private final JobSlots slots;
-    private final Clock clock;
+    private final Calls calls;
 
-    private RunpodCall(JobStep step, WireRequest wireRequest, RunpodClient client, ImageSpool spool, JobSlots slots,
-            Clock clock) {
+    private RunpodCall(JobStep step, WireRequest wireRequest, Calls calls) {
         this.step = step;
         this.wireRequest = wireRequest;
-        this.client = client;
-        this.spool = spool;
-        this.slots = slots;
-        this.clock = clock;
-    }
-
-    /** {@code POST /runsync} with the job's request. */
-    public static RunpodCall submit(WireRequest wireRequest, RunpodClient client, ImageSpool spool, JobSlots slots,
-            Clock clock) {
-        return new RunpodCall(JobStep.SUBMIT, wireRequest, client, spool, slots, clock);
-    }
-
-    /** {@code GET /status/{id}}. */
-    public static RunpodCall poll(RunpodClient client, ImageSpool spool, JobSlots slots, Clock clock) {
-        return new RunpodCall(JobStep.POLL, null, client, spool, slots, clock);
-    }
-
-    /** {@code POST /cancel/{id}}. */
-    public static RunpodCall cancel(RunpodClient client, ImageSpool spool, JobSlots slots, Clock clock) {
-        return new RunpodCall(JobStep.CANCEL, null, client, spool, slots, clock);
+        this.calls = calls;
     }
 
     @Override
@@ -75,9 +73,11 @@ public final class RunpodCall extends AsyncProcessorSupport {
             JobState state = JobExchange.state(exchange);
             switch (step) {
                 case SUBMIT -> {
-                    path = "/runsync";
+                    path = calls.mode().path();
                     body = JSON.writeValueAsBytes(wireRequest.of(exchange));
-                    JobExchange.update(exchange, current -> current.submitting(clock.instant()));
+                    // written before the request leaves: after a crash, this job's outcome is in doubt
+                    JobExchange.update(exchange, current -> current.submitting(calls.clock().instant()));
+                    calls.journal().accept(exchange);
                 }
                 case POLL -> {
                     path = "/status/" + state.result().id();
@@ -90,8 +90,8 @@ public final class RunpodCall extends AsyncProcessorSupport {
             callback.done(true);
             return true;
         }
-        String uri = client.endpointUrl() + path;
-        client.call(method, path, body).whenComplete((response, error) -> {
+        String uri = calls.client().endpointUrl() + path;
+        calls.client().call(method, path, body).whenComplete((response, error) -> {
             try {
                 if (error != null) {
                     throw error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
@@ -109,7 +109,7 @@ public final class RunpodCall extends AsyncProcessorSupport {
         try (AnswerBody body = response.body()) {
             int status = response.statusCode();
             if (status == 429) {
-                slots.throttled();
+                calls.slots().throttled();
             }
             if (status < 200 || status > 299) {
                 throw RunpodClient.failed(uri, status, response.headers().map(),
@@ -124,10 +124,14 @@ public final class RunpodCall extends AsyncProcessorSupport {
             }
             exchange.setProperty(JobExchange.STATE, state.answered(answer.result()));
             if (step == JobStep.SUBMIT) {
-                slots.succeeded();
+                calls.slots().succeeded();
+            }
+            if (step == JobStep.SUBMIT || previous.status() != answer.result().status()) {
+                calls.journal().accept(exchange);
             }
             if (answer.inline() != null && answer.result().isCompleted()) {
                 keepInlineImage(exchange, body, answer.inline());
+                calls.journal().accept(exchange);
             }
         }
         JobExchange.stepSucceeded(exchange);
@@ -136,11 +140,11 @@ public final class RunpodCall extends AsyncProcessorSupport {
     /** Decodes base64 output into the spool: from here on the image is kept, whatever happens to its delivery. */
     private void keepInlineImage(Exchange exchange, AnswerBody body, InlineImage inline) throws Exception {
         exchange.setProperty(JobExchange.STEP, JobStep.DOWNLOAD);
-        Path incoming = spool.incoming();
+        Path incoming = calls.spool().incoming();
         try {
             inline.decodeTo(body, incoming);
             JobState state = JobExchange.state(exchange);
-            exchange.setProperty(JobExchange.STATE, state.kept(spool.keep(incoming, keptName(state))));
+            exchange.setProperty(JobExchange.STATE, state.kept(calls.spool().keep(incoming, keptName(state))));
         } finally {
             ImageSpool.discard(incoming);
         }

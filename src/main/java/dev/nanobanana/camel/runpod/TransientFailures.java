@@ -1,10 +1,15 @@
 package dev.nanobanana.camel.runpod;
 
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
 
+import org.apache.camel.Exchange;
 import org.apache.camel.Predicate;
 import org.apache.camel.http.base.HttpOperationFailedException;
 
@@ -13,29 +18,49 @@ import dev.nanobanana.camel.JobStep;
 
 /**
  * Which failures are worth another attempt: I/O errors and HTTP 408, 429 and 5xx. HTTP 400, 401, 403 and 404 are
- * final, and so is a submit that got no answer in time: RunPod may be running that job already, and submitting it
- * again could pay for it twice.
+ * final. So is a submit whose request may have reached RunPod without an answer coming back (no answer in time, a
+ * connection lost after the request left): RunPod may be running that job already, and submitting it again could pay
+ * for it twice; a submit that never reached RunPod (no connection) is retried. Such jobs are submitted again only when
+ * the user chose so ({@code nanobanana.resubmit-in-doubt}).
  */
-public final class TransientFailures {
+public final class TransientFailures implements Predicate {
+
+    private final boolean resubmitInDoubt;
+
+    public TransientFailures(boolean resubmitInDoubt) {
+        this.resubmitInDoubt = resubmitInDoubt;
+    }
 
     /**
      * Matches an exchange whose caught failure is transient at the step the job is in; a paid image's download and
      * storing are retried by {@link PaidImageRetries} instead.
      */
-    public static final Predicate TRANSIENT = exchange -> !PaidImageRetries.applies(exchange)
-            && isTransient(JobExchange.failure(exchange), JobExchange.step(exchange));
-
-    private TransientFailures() {
+    @Override
+    public boolean matches(Exchange exchange) {
+        return !PaidImageRetries.applies(exchange) && isTransient(JobExchange.failure(exchange),
+                JobExchange.step(exchange));
     }
 
-    public static boolean isTransient(Throwable failure, JobStep step) {
+    public boolean isTransient(Throwable failure, JobStep step) {
         if (failure instanceof HttpOperationFailedException http) {
             return isTransientStatus(http.getStatusCode());
         }
-        if (isAnswerTimeout(failure)) {
-            return step != JobStep.SUBMIT;
+        if (step == JobStep.SUBMIT && failure instanceof IOException && !neverSent(failure)) {
+            return resubmitInDoubt;
         }
         return failure instanceof IOException;
+    }
+
+    /** The submit failed before its request could leave: no connection was made. */
+    public static boolean neverSent(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof ConnectException || t instanceof HttpConnectTimeoutException
+                || t instanceof UnknownHostException || t instanceof UnresolvedAddressException
+                || t instanceof NoRouteToHostException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

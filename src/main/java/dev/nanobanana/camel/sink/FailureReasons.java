@@ -22,6 +22,7 @@ import org.apache.camel.http.base.HttpOperationFailedException;
 
 import dev.nanobanana.camel.JobStep;
 import dev.nanobanana.camel.job.InvalidJobException;
+import dev.nanobanana.camel.runpod.OutcomeUnknownException;
 import dev.nanobanana.camel.runpod.PollDeadlineExceededException;
 import dev.nanobanana.camel.runpod.RunpodJobFailedException;
 import dev.nanobanana.camel.runpod.RunpodProtocolException;
@@ -40,7 +41,7 @@ final class FailureReasons {
             reason += ". The image was generated and paid for (RunPod job " + result.id()
                       + result.cost().map(cost -> ", $" + cost.toPlainString()).orElse("") + ")";
             if (keptImage != null) {
-                reason += "; it is kept in " + keptImage + ": copy it from there";
+                reason += "; it is kept in " + keptImage + ", and its delivery is tried again until the sink takes it";
             } else if (step == JobStep.DOWNLOAD) {
                 reason += "; RunPod keeps an image URL for 7 days";
             }
@@ -53,7 +54,8 @@ final class FailureReasons {
         if (failure instanceof InvalidJobException) {
             return failure.getMessage() + ". Nothing was sent to RunPod: fix the job and drop it into the inbox again";
         }
-        if (failure instanceof RunpodJobFailedException || failure instanceof PollDeadlineExceededException) {
+        if (failure instanceof RunpodJobFailedException || failure instanceof PollDeadlineExceededException
+            || failure instanceof OutcomeUnknownException) {
             return failure.getMessage();
         }
         if (failure instanceof RunpodProtocolException) {
@@ -65,6 +67,11 @@ final class FailureReasons {
         String network = network(failure, step, tries);
         if (network != null) {
             return network;
+        }
+        if (failure instanceof IOException && step == JobStep.SUBMIT && attempts == 1) {
+            return "the connection was lost after the job was sent (" + failure + "): its outcome is unknown, and "
+                   + "RunPod may run and charge it, so it was not submitted again. Look for it in your RunPod console "
+                   + "before you drop it again; nanobanana.resubmit-in-doubt=true submits such jobs again";
         }
         if (failure instanceof IOException) {
             return "I/O error while " + step.description() + tries + ": " + failure.getMessage();

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.CompletionException;
+import java.util.function.Consumer;
 
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
@@ -31,17 +32,20 @@ public class ImageDownload extends AsyncProcessorSupport {
 
     private final RunpodClient client;
     private final ImageSpool spool;
+    private final Consumer<Exchange> journal;
 
-    public ImageDownload(RunpodClient client, ImageSpool spool) {
+    /** {@code journal} writes the job's state once its image is kept. */
+    public ImageDownload(RunpodClient client, ImageSpool spool, Consumer<Exchange> journal) {
         this.client = client;
         this.spool = spool;
+        this.journal = journal;
     }
 
     @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
         JobState state = JobExchange.state(exchange);
         exchange.setProperty(JobExchange.STEP, JobStep.DOWNLOAD);
-        if (state.keptImage() != null) {
+        if (state.keptImage() != null && Files.exists(state.keptImage())) {
             callback.done(true);
             return true;
         }
@@ -67,6 +71,7 @@ public class ImageDownload extends AsyncProcessorSupport {
                 exchange.setProperty(JobExchange.STATE,
                         current.kept(spool.keep(incoming, RunpodCall.keptName(current))));
                 JobExchange.stepSucceeded(exchange);
+                journal.accept(exchange);
             } catch (Throwable failure) {
                 exchange.setException(failure);
             } finally {

@@ -1,0 +1,145 @@
+package dev.nanobanana.camel.ledger;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.nanobanana.camel.JobExchange;
+
+/**
+ * What the routes do with the {@link JobLedger}: admit a job before anything is paid, write each change of its state,
+ * keep the leases of this instance's jobs alive, and hand on the jobs this instance must finish: its own after a
+ * restart, and those of an instance whose lease ran out. One per runtime; this instance is its {@code owner}.
+ */
+public final class LedgerClerk extends ServiceSupport {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LedgerClerk.class);
+    private static final int TAKE_OVER_AT_ONCE = 100;
+
+    private final JobLedger ledger;
+    private final String owner;
+    private final Duration lease;
+    private final CamelContext context;
+    private Consumer<StoredJob> resume;
+    private ScheduledExecutorService timer;
+
+    public LedgerClerk(JobLedger ledger, String owner, Duration lease, CamelContext context) {
+        this.ledger = ledger;
+        this.owner = owner;
+        this.lease = lease;
+        this.context = context;
+    }
+
+    public JobLedger ledger() {
+        return ledger;
+    }
+
+    public String owner() {
+        return owner;
+    }
+
+    /** What to do with a job this instance must finish (its state says from where). */
+    public void onResume(Consumer<StoredJob> resume) {
+        this.resume = resume;
+    }
+
+    /** Offers the exchange's job to the ledger: the verdict says whether it may be submitted now. */
+    public Admission admit(Exchange exchange) {
+        JobState state = JobExchange.state(exchange);
+        JobKey key = new JobKey(exchange.getProperty(JobExchange.SOURCE, "direct", String.class), state.jobId());
+        Admission admission = ledger.admit(key, Fingerprint.of(state.request()), state, route(exchange), owner, lease);
+        if (admission.mayRun()) {
+            exchange.setProperty(JobExchange.JOB_KEY, key);
+        }
+        return admission;
+    }
+
+    /** Writes the job's state as it is now, if the job is in the ledger. */
+    public void record(Exchange exchange) {
+        JobKey key = exchange.getProperty(JobExchange.JOB_KEY, JobKey.class);
+        JobState state = JobExchange.state(exchange);
+        if (key != null && state != null) {
+            ledger.save(key, state, owner);
+        }
+    }
+
+    /**
+     * Writes the job's state, as {@link #record} does; a job whose image is paid for and kept, but could not be
+     * delivered now, is let go instead, so that it is taken up again (here or by another instance) and delivered once
+     * its sink takes it, never paid again.
+     */
+    public void recordOrPostpone(Exchange exchange) {
+        record(exchange);
+        JobKey key = exchange.getProperty(JobExchange.JOB_KEY, JobKey.class);
+        JobState state = JobExchange.state(exchange);
+        if (key != null && state != null && state.paidAndKept()) {
+            ledger.release(key, owner);
+        }
+    }
+
+    /** What finishing a job needs after a restart: where its results go, and where its images were read from. */
+    private static Map<String, String> route(Exchange exchange) {
+        Map<String, String> route = new LinkedHashMap<>();
+        for (String name : List.of(JobExchange.COMPLETED_SINK, JobExchange.FAILED_SINK, JobExchange.LOCAL_FOLDER)) {
+            String value = exchange.getProperty(name, String.class);
+            if (value != null) {
+                route.put(name, value);
+            }
+        }
+        return route;
+    }
+
+    @Override
+    protected void doStart() {
+        List<StoredJob> own = ledger.reclaimOwn(owner, lease);
+        if (!own.isEmpty()) {
+            LOG.info("Resuming {} job(s) this instance had in hand when it stopped: none is submitted again", own.size());
+        }
+        own.forEach(this::resume);
+        timer = context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "nanobanana-ledger");
+        long every = Math.max(1000, lease.toMillis() / 3);
+        timer.scheduleWithFixedDelay(this::keepLeasesAndTakeOver, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    private void keepLeasesAndTakeOver() {
+        try {
+            ledger.renew(owner, lease);
+            List<StoredJob> abandoned = ledger.claimAbandoned(owner, lease, TAKE_OVER_AT_ONCE);
+            if (!abandoned.isEmpty()) {
+                LOG.warn("Taking over {} job(s) whose instance stopped renewing its lease: none is submitted again",
+                        abandoned.size());
+            }
+            abandoned.forEach(this::resume);
+        } catch (RuntimeException e) {
+            LOG.warn("The job ledger could not be reached to keep leases: {}", e.getMessage());
+        }
+    }
+
+    private void resume(StoredJob job) {
+        if (resume != null) {
+            resume.accept(job);
+        }
+    }
+
+    @Override
+    protected void doStop() {
+        if (timer != null) {
+            context.getExecutorServiceManager().shutdownNow(timer);
+        }
+    }
+
+    @Override
+    protected void doShutdown() {
+        ledger.close();
+    }
+}

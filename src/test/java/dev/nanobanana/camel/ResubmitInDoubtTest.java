@@ -1,0 +1,30 @@
+package dev.nanobanana.camel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Properties;
+
+import org.junit.jupiter.api.Test;
+
+import dev.nanobanana.camel.emulator.Fault;
+import dev.nanobanana.camel.emulator.Operation;
+
+/** A user who would rather pay twice than lose a job says so, and a submit in doubt is sent again. */
+class ResubmitInDoubtTest extends PipelineTestSupport {
+
+    @Override
+    Properties settings() {
+        Properties settings = super.settings();
+        settings.setProperty("nanobanana.resubmit-in-doubt", "true");
+        return settings;
+    }
+
+    @Test
+    void connectionLostAfterTheSubmitLeftIsSubmittedAgainWhenAskedFor() throws Exception {
+        emulator.inject(Operation.RUNSYNC, Fault.dropConnection());
+        drop("shoe.json", PipelineTest.job(""));
+
+        assertThat(json(completed.resolve("shoe.json")).get("status").asText()).isEqualTo("COMPLETED");
+        assertThat(emulator.requests(Operation.RUNSYNC)).hasSize(2);
+    }
+}
