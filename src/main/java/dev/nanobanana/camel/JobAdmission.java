@@ -1,5 +1,6 @@
 package dev.nanobanana.camel;
 
+import java.util.Locale;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -54,6 +55,12 @@ final class JobAdmission extends AsyncProcessorSupport {
             case DONE -> {
                 LOG.info("Job {} was delivered already ({}): not sent again. To run it again, give it another id",
                         admission.job().key(), where(admission.job()));
+                exchange.setProperty(JobExchange.OUTCOME, outcomeOf(admission.job()));
+            }
+            case IN_DOUBT -> {
+                LOG.warn("Job {} may have run at RunPod already ({}; its outcome is unknown): not sent again. Look for "
+                         + "it in your RunPod console; to run it again, give it another id", admission.job().key(),
+                        where(admission.job()));
                 exchange.setProperty(JobExchange.OUTCOME, outcomeOf(admission.job()));
             }
             case RUNNING -> {
@@ -112,9 +119,10 @@ final class JobAdmission extends AsyncProcessorSupport {
         if (job.state().result() != null) {
             where.append(", RunPod job ").append(job.state().result().id());
         }
-        where.append(", ").append(job.phase().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '));
+        where.append(", ").append(job.phase().name().toLowerCase(Locale.ROOT).replace('_', ' '));
         if (job.phase() == JobPhase.DELIVERED) {
-            where.append(" to ").append(job.route().getOrDefault(JobExchange.COMPLETED_SINK, "its sink"));
+            String sink = job.route().getOrDefault(JobExchange.COMPLETED_SINK, "its sink");
+            where.append(" to ").append(sink.contains("?") ? sink.substring(0, sink.indexOf('?')) : sink);
         }
         return where.toString();
     }

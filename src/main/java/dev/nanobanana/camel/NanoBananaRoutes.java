@@ -39,6 +39,7 @@ import dev.nanobanana.camel.runpod.RunpodCall;
 import dev.nanobanana.camel.runpod.RunpodClient;
 import dev.nanobanana.camel.runpod.OutcomeUnknownException;
 import dev.nanobanana.camel.runpod.RunpodResult;
+import dev.nanobanana.camel.runpod.TransientFailures;
 import dev.nanobanana.camel.sink.ErrorRecord;
 import dev.nanobanana.camel.sink.ErrorRecords;
 import dev.nanobanana.camel.sink.ImageDownload;
@@ -103,8 +104,8 @@ public class NanoBananaRoutes extends RouteBuilder {
                 settings.readTimeout(), spool.dir());
         JobSlots slots = new JobSlots(settings.concurrency());
         bindToRegistry("nanobananaJobSlots", slots);
-        closeSlotsWhenStopping(slots);
         LedgerClerk clerk = ledgerClerk(settings);
+        followTheContext(slots, clerk);
         Polling polling = new Polling(settings.pollInitialInterval(), settings.pollMaxInterval(),
                 settings.pollMultiplier(), settings.pollDeadline(), clock);
         ErrorRecords errorRecords = new ErrorRecords(clock);
@@ -219,22 +220,26 @@ public class NanoBananaRoutes extends RouteBuilder {
             bindToRegistry(LEDGER_CLERK, clerk);
             bindToRegistry(FILE_CLAIMS, FileClaims.repository(ledger.dataSource(), getContext(), "nanobanana-files",
                     Duration.ofSeconds(5), Duration.ofSeconds(30)));
-            getContext().addService(clerk, true, true);
         }
         return clerk;
     }
 
     /**
-     * When the runtime stops (SIGTERM, a redeploy), intake stops at once, jobs in flight may finish within
-     * {@code camel.main.shutdown-timeout}, and no waiting job is submitted any more: what is left resumes at the next
-     * start, from the ledger and the files still in the inbox.
+     * The ledger's clerk starts once the routes run, since it hands them the jobs to resume, and closes the ledger
+     * once they have stopped. When the runtime stops (SIGTERM, a redeploy), intake stops at once, jobs in flight may
+     * finish within {@code camel.main.shutdown-timeout}, and no waiting job is submitted any more: what is left
+     * resumes at the next start, from the ledger and the files still in the inbox.
      */
-    private void closeSlotsWhenStopping(JobSlots slots) throws Exception {
+    private void followTheContext(JobSlots slots, LedgerClerk clerk) throws Exception {
         EventNotifierSupport notifier = new EventNotifierSupport() {
             @Override
             public void notify(CamelEvent event) {
-                if (event instanceof CamelEvent.CamelContextStoppingEvent) {
+                if (event instanceof CamelEvent.CamelContextStartedEvent) {
+                    clerk.start();
+                } else if (event instanceof CamelEvent.CamelContextStoppingEvent) {
                     slots.close();
+                } else if (event instanceof CamelEvent.CamelContextStoppedEvent) {
+                    clerk.shutdown();
                 }
             }
         };
@@ -345,7 +350,8 @@ public class NanoBananaRoutes extends RouteBuilder {
         sinkMessage(exchange, file, "application/json", RECORDS.writeValueAsBytes(record));
         JobState state = JobExchange.state(exchange);
         if (state != null && !state.paidAndKept()) {
-            exchange.setProperty(JobExchange.STATE, state.failed());
+            exchange.setProperty(JobExchange.STATE, state.failed(TransientFailures.leavesOutcomeUnknown(
+                    JobExchange.failure(exchange), JobExchange.step(exchange))));
         }
         exchange.setProperty(JobExchange.OUTCOME, JobOutcome.failed(id, record.reason(), file));
         log.warn("Job {} failed: {}", id, record.reason());

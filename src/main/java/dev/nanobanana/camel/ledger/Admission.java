@@ -28,7 +28,12 @@ public record Admission(Verdict verdict, StoredJob job) {
         /** The same request is on its way (or was just received by another instance); it is never submitted again here. */
         RUNNING,
         /** The key belongs to another request that was delivered or is on its way; nothing changed. */
-        ID_IN_USE;
+        ID_IN_USE,
+        /**
+         * The same request failed with its outcome unknown: it may have run at RunPod, and been paid for. It is never
+         * submitted again under this key.
+         */
+        IN_DOUBT;
 
         /**
          * The rule for a key the ledger knows already. A failed job or one never submitted costs nothing to run again;
@@ -38,7 +43,7 @@ public record Admission(Verdict verdict, StoredJob job) {
             boolean sameRequest = known.fingerprint().equals(fingerprint);
             return switch (known.phase()) {
                 case DELIVERED -> sameRequest ? DONE : ID_IN_USE;
-                case FAILED -> RERUN;
+                case FAILED -> known.state().inDoubt() && sameRequest ? IN_DOUBT : RERUN;
                 case RECEIVED -> known.heldBy(owner) || known.leaseExpiredAt(now) ? RERUN
                         : sameRequest ? RUNNING : ID_IN_USE;
                 case SUBMITTING, SUBMITTED, RESULT_RECEIVED -> sameRequest ? RUNNING : ID_IN_USE;

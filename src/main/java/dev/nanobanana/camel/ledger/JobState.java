@@ -19,6 +19,7 @@ import dev.nanobanana.camel.runpod.RunsyncRequest;
  * @param imageUrl where RunPod put the image, when it gave a URL
  * @param keptImage the image in the spool, once it is there
  * @param imageStored whether the image is in the completed sink already (its record may not be)
+ * @param inDoubt for a failed job, whether it may have reached RunPod (and been paid for) though no answer says so
  */
 public record JobState(
         JobDraft draft,
@@ -30,10 +31,11 @@ public record JobState(
         Path keptImage,
         boolean imageStored,
         Instant receivedAt,
-        Instant submittedAt) {
+        Instant submittedAt,
+        boolean inDoubt) {
 
     public static JobState received(JobDraft draft, Instant now) {
-        return new JobState(draft, JobPhase.RECEIVED, null, null, null, null, null, false, now, null);
+        return new JobState(draft, JobPhase.RECEIVED, null, null, null, null, null, false, now, null, false);
     }
 
     public String jobId() {
@@ -47,41 +49,43 @@ public record JobState(
 
     public JobState withJob(EditJob job, RunsyncRequest request) {
         return new JobState(draft, phase, job, request, result, imageUrl, keptImage, imageStored, receivedAt,
-                submittedAt);
+                submittedAt, inDoubt);
     }
 
     public JobState submitting(Instant now) {
         return new JobState(draft, JobPhase.SUBMITTING, job, request, result, imageUrl, keptImage, imageStored,
-                receivedAt, now);
+                receivedAt, now, inDoubt);
     }
 
     /** RunPod's answer to a submit or a poll: the job has an id from now on. */
     public JobState answered(RunpodResult answer) {
         return new JobState(draft, JobPhase.SUBMITTED, job, request, answer, imageUrl, keptImage, imageStored,
-                receivedAt, submittedAt);
+                receivedAt, submittedAt, inDoubt);
     }
 
     public JobState withImageUrl(String url) {
         return new JobState(draft, phase, job, request, result, url, keptImage, imageStored, receivedAt,
-                submittedAt);
+                submittedAt, inDoubt);
     }
 
     public JobState kept(Path image) {
         return new JobState(draft, JobPhase.RESULT_RECEIVED, job, request, result, imageUrl, image, imageStored,
-                receivedAt, submittedAt);
+                receivedAt, submittedAt, inDoubt);
     }
 
     public JobState withImageStored() {
-        return new JobState(draft, phase, job, request, result, imageUrl, keptImage, true, receivedAt, submittedAt);
+        return new JobState(draft, phase, job, request, result, imageUrl, keptImage, true, receivedAt, submittedAt,
+                inDoubt);
     }
 
     public JobState delivered() {
         return new JobState(draft, JobPhase.DELIVERED, job, request, result, imageUrl, keptImage, imageStored,
-                receivedAt, submittedAt);
+                receivedAt, submittedAt, inDoubt);
     }
 
-    public JobState failed() {
+    /** @param outcomeUnknown whether the job may have reached RunPod though no answer says so */
+    public JobState failed(boolean outcomeUnknown) {
         return new JobState(draft, JobPhase.FAILED, job, request, result, imageUrl, keptImage, imageStored,
-                receivedAt, submittedAt);
+                receivedAt, submittedAt, outcomeUnknown);
     }
 }

@@ -1,7 +1,10 @@
 package dev.nanobanana.camel.ledger;
 
+import java.util.Locale;
+
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import org.apache.camel.util.URISupport;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 
@@ -14,7 +17,7 @@ final class LedgerDatabase {
     static HikariDataSource open(String jdbcUrl, String user, String password) {
         HikariConfig config = new HikariConfig();
         config.setPoolName("ledger");
-        config.setJdbcUrl(jdbcUrl);
+        config.setJdbcUrl(durable(jdbcUrl));
         config.setUsername(user);
         config.setPassword(password);
         // each statement is short; on a shared PostgreSQL, every instance's idle connections count against its limit
@@ -24,7 +27,8 @@ final class LedgerDatabase {
         try {
             pool = new HikariDataSource(config);
         } catch (RuntimeException e) {
-            throw new LedgerException("job ledger: cannot connect to " + jdbcUrl + ": " + rootMessage(e), e);
+            throw new LedgerException("job ledger: cannot connect to " + URISupport.sanitizeUri(jdbcUrl) + ": "
+                                      + rootMessage(e), e);
         }
         try {
             Flyway.configure()
@@ -37,9 +41,22 @@ final class LedgerDatabase {
             return pool;
         } catch (FlywayException e) {
             pool.close();
-            throw new LedgerException("job ledger: cannot bring the schema of " + jdbcUrl + " up to date: "
+            throw new LedgerException("job ledger: cannot bring the schema of " + URISupport.sanitizeUri(jdbcUrl)
+                    + " up to date: "
                     + e.getMessage(), e);
         }
+    }
+
+    /**
+     * H2 writes a commit to its file up to a second later by default: a kill -9 in that second would lose the record
+     * that a job was being submitted, and the job would be submitted again. Each commit is written at once. (Power
+     * loss is PostgreSQL's to survive: H2 does not sync to disk at each commit.)
+     */
+    private static String durable(String jdbcUrl) {
+        boolean h2File = jdbcUrl.startsWith("jdbc:h2:file:") || jdbcUrl.startsWith("jdbc:h2:./")
+                         || jdbcUrl.startsWith("jdbc:h2:/");
+        return h2File && !jdbcUrl.toUpperCase(Locale.ROOT).contains("WRITE_DELAY")
+                ? jdbcUrl + ";WRITE_DELAY=0" : jdbcUrl;
     }
 
     private static String rootMessage(Throwable e) {

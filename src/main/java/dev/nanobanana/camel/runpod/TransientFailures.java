@@ -51,6 +51,15 @@ public final class TransientFailures implements Predicate {
         return failure instanceof IOException;
     }
 
+    /**
+     * Whether a failure leaves it unknown if RunPod has the job: a submit that may have left without an answer coming
+     * back, or one found half-done after a restart.
+     */
+    public static boolean leavesOutcomeUnknown(Throwable failure, JobStep step) {
+        return failure instanceof OutcomeUnknownException
+               || step == JobStep.SUBMIT && failure instanceof IOException && !neverSent(failure);
+    }
+
     /** The submit failed before its request could leave: no connection was made. */
     public static boolean neverSent(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {

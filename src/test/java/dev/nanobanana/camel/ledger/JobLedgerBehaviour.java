@@ -113,7 +113,7 @@ abstract class JobLedgerBehaviour {
     void aFailedJobDroppedAgainRunsAgainFromTheStart() {
         JobState received = SampleJobs.received("shoe", clock.instant());
         admit(ledger, "shoe", received, A);
-        ledger.save(key("shoe"), received.submitting(clock.instant()).answered(SampleJobs.failure("rp-1")).failed(), A);
+        ledger.save(key("shoe"), received.submitting(clock.instant()).answered(SampleJobs.failure("rp-1")).failed(false), A);
         clock.advance(Duration.ofHours(1));
         JobState droppedAgain = SampleJobs.received("shoe", clock.instant());
 
@@ -130,10 +130,23 @@ abstract class JobLedgerBehaviour {
     }
 
     @Test
+    void aJobThatFailedWithItsOutcomeUnknownIsNeverSubmittedAgainUnderItsId() {
+        JobState received = SampleJobs.received("shoe", clock.instant());
+        admit(ledger, "shoe", received, A);
+        ledger.save(key("shoe"), received.submitting(clock.instant()).failed(true), A);
+
+        Admission again = admit(ledger, "shoe", received, B);
+
+        assertThat(again.verdict()).isEqualTo(Verdict.IN_DOUBT);
+        assertThat(again.mayRun()).isFalse();
+        assertThat(ledger.find(key("shoe")).orElseThrow().state().inDoubt()).isTrue();
+    }
+
+    @Test
     void aFailedJobsIdDroppedWithAnotherRequestRunsTheNewRequest() {
         JobState received = SampleJobs.received("shoe", clock.instant());
         admit(ledger, "shoe", received, A);
-        ledger.save(key("shoe"), received.failed(), A);
+        ledger.save(key("shoe"), received.failed(false), A);
         JobState other = SampleJobs.received("shoe", "make the shoe blue", "4k", clock.instant());
 
         Admission again = admit(ledger, "shoe", other, A);
@@ -268,7 +281,8 @@ abstract class JobLedgerBehaviour {
                 Path.of("out/spool/shoe.png"),
                 true,
                 Instant.parse("2026-03-14T08:59:59.123456789Z"),
-                Instant.parse("2026-03-14T09:00:00.987654321Z"));
+                Instant.parse("2026-03-14T09:00:00.987654321Z"),
+                true);
 
         ledger.save(key("shoe"), everything, A);
 
@@ -279,7 +293,7 @@ abstract class JobLedgerBehaviour {
     @Test
     void aJobThatCouldNotBeReadIsKeptWithItsProblem() {
         JobState unreadable = JobState.received(JobDraft.unreadable("bad", "bad.json", "not valid JSON at line 3"),
-                clock.instant()).failed();
+                clock.instant()).failed(false);
 
         ledger.admit(key("bad"), Fingerprint.of(new ObjectMapper().createObjectNode().put("problem", "bad")),
                 unreadable, SampleJobs.ROUTE, A, LEASE);

@@ -1,0 +1,129 @@
+package dev.nanobanana.camel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * The runtime as a user runs it, {@code java -jar} from a folder holding config/ and routes/, for tests that stop it
+ * the hard way (kill -9) or the polite way (SIGTERM) and start it again on the same folder.
+ */
+final class RuntimeProcess {
+
+    private final Path home;
+    private final Map<String, String> environment;
+    private final List<String> jvmOptions;
+    private Process process;
+    private int starts;
+
+    RuntimeProcess(Path home, Map<String, String> environment, String... jvmOptions) throws IOException {
+        this.home = home;
+        this.environment = environment;
+        this.jvmOptions = List.of(jvmOptions);
+        for (String folder : List.of("config", "routes")) {
+            copy(Path.of(folder), home.resolve(folder));
+        }
+        Files.createDirectories(home.resolve("inbox"));
+    }
+
+    void start() throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", FatJarIT.APP_JAR.toAbsolutePath().toString()));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("runtime.log").toFile()));
+        builder.environment().keySet().removeIf(name -> name.startsWith("NANOBANANA_") || name.equals("RUNPOD_API_KEY"));
+        builder.environment().putAll(environment);
+        Files.writeString(home.resolve("runtime.log"), "=== start " + ++starts + System.lineSeparator(),
+                StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        process = builder.start();
+    }
+
+    /** kill -9: no shutdown hook, no graceful anything. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    }
+
+    /** SIGTERM, as a redeploy or docker stop sends it. */
+    void terminate() throws InterruptedException {
+        process.destroy();
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).as(log()).isTrue();
+    }
+
+    boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    Path home() {
+        return home;
+    }
+
+    Path path(String relative) {
+        return home.resolve(relative);
+    }
+
+    String log() {
+        try {
+            return Files.readString(home.resolve("runtime.log"));
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+
+    /** Writes a job file beside the inbox and moves it in, as a careful user does. */
+    void drop(String name, String content) throws IOException {
+        Path staged = Files.writeString(home.resolve("." + name), content, StandardCharsets.UTF_8);
+        Files.move(staged, home.resolve("inbox").resolve(name));
+    }
+
+    long count(String folder, String suffix) throws IOException {
+        Path path = home.resolve(folder);
+        if (!Files.isDirectory(path)) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.list(path)) {
+            return files.map(file -> file.getFileName().toString())
+                    .filter(name -> !name.startsWith(".") && name.endsWith(suffix)).count();
+        }
+    }
+
+    List<String> names(String folder, String suffix) throws IOException {
+        Path path = home.resolve(folder);
+        if (!Files.isDirectory(path)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(path)) {
+            return files.map(file -> file.getFileName().toString())
+                    .filter(name -> !name.startsWith(".") && name.endsWith(suffix)).sorted().toList();
+        }
+    }
+
+    /** Stops the runtime if it still runs. */
+    void close() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+    }
+
+    private static void copy(Path from, Path to) throws IOException {
+        try (Stream<Path> tree = Files.walk(from)) {
+            for (Path source : tree.toList()) {
+                Files.copy(source, to.resolve(from.relativize(source).toString()));
+            }
+        }
+    }
+}
