@@ -25,6 +25,8 @@ final class JobDispatch extends AsyncProcessorSupport {
     private static final List<String> CARRIED = List.of(JobExchange.COMPLETED_SINK, JobExchange.FAILED_SINK,
             JobExchange.LOCAL_FOLDER);
 
+    private static final String LEFT_FOR_NEXT_START = "NanoBananaLeftForNextStart";
+
     private final CamelContext context;
     private final String jobEndpoint;
     private final JobSlots slots;
@@ -56,24 +58,45 @@ final class JobDispatch extends AsyncProcessorSupport {
         AtomicInteger pending = new AtomicInteger(1);
         for (JobDraft draft : drafts) {
             if (!roomToWait()) {
-                // the runtime is stopping: the file's exchange is left unfinished, so that the file stays where it
-                // is (never moved to .done or .failed) and its jobs are taken again at the next start
-                return false;
+                file.setProperty(LEFT_FOR_NEXT_START, Boolean.TRUE);
+                break;
             }
             Exchange job = jobOf(file, draft);
             pending.incrementAndGet();
             producer.process(job, doneSync -> {
                 outcomes.aggregate(null, job, file);
+                if (job.getProperty(JobExchange.OUTCOME) == null && slots.isClosed()) {
+                    file.setProperty(LEFT_FOR_NEXT_START, Boolean.TRUE);
+                }
                 if (pending.decrementAndGet() == 0) {
+                    finish(file);
                     callback.done(false);
                 }
             });
         }
         if (pending.decrementAndGet() == 0) {
+            finish(file);
             callback.done(true);
             return true;
         }
         return false;
+    }
+
+    /** Whether the runtime stopped before every job of the file ended: the file is left where it is. */
+    static boolean leftForNextStart(Exchange file) {
+        return file.getProperty(LEFT_FOR_NEXT_START) != null;
+    }
+
+    /**
+     * A file some of whose jobs were never submitted because the runtime is stopping stays where it is, neither in
+     * .done nor in .failed: its source's work when the file's exchange ends (moving it) is dropped, and its jobs are
+     * taken again at the next start (the ledger knows which ended).
+     */
+    private void finish(Exchange file) {
+        if (leftForNextStart(file) && file.getUnitOfWork() != null) {
+            // handed to an exchange that never ends: the source's commit or rollback never runs
+            file.getUnitOfWork().handoverSynchronization(new DefaultExchange(context));
+        }
     }
 
     private boolean roomToWait() {

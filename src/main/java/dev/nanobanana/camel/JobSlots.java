@@ -1,7 +1,9 @@
 package dev.nanobanana.camel;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
 
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.AsyncProcessor;
@@ -51,17 +53,23 @@ public final class JobSlots {
      * they are, never submitted, and their files stay in the inbox for the next start.
      */
     public void close() {
-        int waitingJobs;
+        List<Waiting> left;
         int running;
         synchronized (this) {
             closed = true;
-            waitingJobs = waiting.size();
+            left = new ArrayList<>(waiting);
+            waiting.clear();
             running = inFlight;
             notifyAll();
         }
-        if (running + waitingJobs > 0) {
+        if (running + left.size() > 0) {
             LOG.info("Stopping: {} job(s) in flight may finish; {} waiting job(s) are not submitted, and resume at the "
-                     + "next start", running, waitingJobs);
+                     + "next start", running, left.size());
+        }
+        // a waiting job ends here, unsubmitted: its file stays in the inbox
+        for (Waiting job : left) {
+            job.exchange.setRouteStop(true);
+            job.callback.done(false);
         }
     }
 
@@ -177,7 +185,9 @@ public final class JobSlots {
                 }
             });
             synchronized (JobSlots.this) {
-                if (!closed && inFlight < limit && waiting.isEmpty()) {
+                if (closed) {
+                    exchange.setRouteStop(true);
+                } else if (inFlight < limit && waiting.isEmpty()) {
                     take(exchange);
                 } else {
                     waiting.add(new Waiting(exchange, callback));

@@ -9,6 +9,7 @@ import org.apache.camel.http.base.HttpOperationFailedException;
 import org.apache.camel.model.RouteConfigurationDefinition;
 
 import dev.nanobanana.camel.ledger.ClaimLostException;
+import dev.nanobanana.camel.ledger.LedgerException;
 import dev.nanobanana.camel.runpod.PaidImageRetries;
 import dev.nanobanana.camel.runpod.RetryBookkeeping;
 import dev.nanobanana.camel.runpod.TransientFailures;
@@ -64,7 +65,7 @@ public class NanoBananaErrorHandling extends RouteConfigurationBuilder {
                 .handled(true)
                 .to(NanoBananaRoutes.FAILED_SINK);
 
-        configuration.onException(IOException.class, HttpOperationFailedException.class)
+        configuration.onException(IOException.class, HttpOperationFailedException.class, LedgerException.class)
                 .onWhen(transientFailures)
                 .maximumRedeliveries(settings.retryMaxAttempts() - 1)
                 .redeliveryDelay(settings.retryInitialDelay().toMillis())

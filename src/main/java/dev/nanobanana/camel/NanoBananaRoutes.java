@@ -78,6 +78,7 @@ public class NanoBananaRoutes extends RouteBuilder {
     /** The claims on job files that keep two instances on one inbox from taking the same file. */
     public static final String FILE_CLAIMS = "nanobananaFileClaims";
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(NanoBananaRoutes.class);
     private static final ObjectMapper RECORDS = new ObjectMapper()
             .registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
@@ -114,7 +115,7 @@ public class NanoBananaRoutes extends RouteBuilder {
         ExecutorService deliveryThreads = deliveryThreads();
         JobImages images = new JobImages(getContext());
         RunpodCall.Calls calls = new RunpodCall.Calls(runpod, spool, slots, clock, settings.submitMode(),
-                clerk::record);
+                clerk::record, clerk::note);
         ScheduledExecutorService waits = getContext().getExecutorServiceManager()
                 .newSingleThreadScheduledExecutor(this, "nanobanana-waits");
 
@@ -126,7 +127,7 @@ public class NanoBananaRoutes extends RouteBuilder {
                 .end()
                 .process(new JobFileReading(settings.maxJobFileBytes()))
                 .process(new JobDispatch(getContext(), JOB, slots))
-                .process(JobOutcomes::requireAllCompleted);
+                .process(NanoBananaRoutes::requireAllCompleted);
 
         // read, checked and admitted by the ledger: nothing is paid before
         from(JOB).routeId("nanobanana-job").routeConfigurationId(NanoBananaErrorHandling.ID)
@@ -183,7 +184,7 @@ public class NanoBananaRoutes extends RouteBuilder {
         stepRoute(CANCEL)
                 .process(calls.cancel());
         stepRoute(KEEP)
-                .process(new ImageDownload(runpod, spool, clerk::record));
+                .process(new ImageDownload(runpod, spool, clerk::note));
 
         stepRoute(DELIVER)
                 // sinks may be remote and slow: delivering never holds up the jobs still waiting on RunPod
@@ -197,7 +198,7 @@ public class NanoBananaRoutes extends RouteBuilder {
                 .process(this::resultRecordMessage)
                 .toD("${exchangeProperty." + JobExchange.COMPLETED_SINK + "}")
                 .process(this::delivered)
-                .process(clerk::record);
+                .process(clerk::note);
 
         from(FAILED_SINK).routeId("nanobanana-failed-sink")
                 .process(slots::release)
@@ -263,6 +264,14 @@ public class NanoBananaRoutes extends RouteBuilder {
             throw new OutcomeUnknownException("outcome unknown after restart: RunPod may have run and charged it. "
                     + "Look for it in your RunPod console; to submit such jobs again automatically, set "
                     + "nanobanana.resubmit-in-doubt=true (or nanobanana.submit-mode=run, which makes them rare)");
+        }
+    }
+
+    private static void requireAllCompleted(Exchange file) throws JobFileFailedException {
+        if (JobDispatch.leftForNextStart(file)) {
+            LOG.info("{}: left where it is, for the next start", file.getIn().getHeader(Exchange.FILE_NAME));
+        } else {
+            JobOutcomes.requireAllCompleted(file);
         }
     }
 

@@ -64,6 +64,21 @@ public final class LedgerClerk extends ServiceSupport {
         return admission;
     }
 
+    /**
+     * Writes the job's state as it is now, if the job is in the ledger; a failure to write says so and lets the job
+     * go on. For what happened already (RunPod answered, the image is kept or delivered): failing the step then would
+     * only do it again, and submitting again could pay twice. What must be written before the step is done (a submit
+     * about to leave) is {@link #record}ed.
+     */
+    public void note(Exchange exchange) {
+        try {
+            record(exchange);
+        } catch (RuntimeException e) {
+            LOG.warn("Job {}: the job ledger could not be written ({}); the job goes on, and the ledger catches up at "
+                     + "its next step", exchange.getProperty(JobExchange.JOB_ID), e.getMessage());
+        }
+    }
+
     /** Writes the job's state as it is now, if the job is in the ledger. */
     public void record(Exchange exchange) {
         JobKey key = exchange.getProperty(JobExchange.JOB_KEY, JobKey.class);
@@ -79,7 +94,7 @@ public final class LedgerClerk extends ServiceSupport {
      * its sink takes it, never paid again.
      */
     public void recordOrPostpone(Exchange exchange) {
-        record(exchange);
+        note(exchange);
         JobKey key = exchange.getProperty(JobExchange.JOB_KEY, JobKey.class);
         JobState state = JobExchange.state(exchange);
         if (key != null && state != null && state.paidAndKept()) {

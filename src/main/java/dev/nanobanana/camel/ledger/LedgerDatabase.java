@@ -50,13 +50,24 @@ final class LedgerDatabase {
     /**
      * H2 writes a commit to its file up to a second later by default: a kill -9 in that second would lose the record
      * that a job was being submitted, and the job would be submitted again. Each commit is written at once. (Power
-     * loss is PostgreSQL's to survive: H2 does not sync to disk at each commit.)
+     * loss is PostgreSQL's to survive: H2 does not sync to disk at each commit.) And the ledger, not the JVM's
+     * shutdown, closes the database.
      */
     private static String durable(String jdbcUrl) {
         boolean h2File = jdbcUrl.startsWith("jdbc:h2:file:") || jdbcUrl.startsWith("jdbc:h2:./")
                          || jdbcUrl.startsWith("jdbc:h2:/");
-        return h2File && !jdbcUrl.toUpperCase(Locale.ROOT).contains("WRITE_DELAY")
-                ? jdbcUrl + ";WRITE_DELAY=0" : jdbcUrl;
+        if (!h2File) {
+            return jdbcUrl;
+        }
+        String url = jdbcUrl;
+        if (!url.toUpperCase(Locale.ROOT).contains("WRITE_DELAY")) {
+            url += ";WRITE_DELAY=0";
+        }
+        // H2 closes its database when the JVM is told to stop; jobs still finishing then must still write to it
+        if (!url.toUpperCase(Locale.ROOT).contains("DB_CLOSE_ON_EXIT")) {
+            url += ";DB_CLOSE_ON_EXIT=FALSE";
+        }
+        return url;
     }
 
     private static String rootMessage(Throwable e) {

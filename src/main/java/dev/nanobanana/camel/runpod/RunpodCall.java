@@ -34,8 +34,12 @@ public final class RunpodCall extends AsyncProcessorSupport {
     }
 
     /** What every call of a runtime shares. */
+    /**
+     * @param before writes the job's state before a submit leaves; a failure stops the submit
+     * @param after writes the job's state once RunPod has answered; a failure must not fail the step
+     */
     public record Calls(RunpodClient client, ImageSpool spool, JobSlots slots, Clock clock, SubmitMode mode,
-            Consumer<Exchange> journal) {
+            Consumer<Exchange> before, Consumer<Exchange> after) {
 
         /** Submits the job's request, as the wire request makes it. */
         public RunpodCall submit(WireRequest wireRequest) {
@@ -77,7 +81,7 @@ public final class RunpodCall extends AsyncProcessorSupport {
                     body = JSON.writeValueAsBytes(wireRequest.of(exchange));
                     // written before the request leaves: after a crash, this job's outcome is in doubt
                     JobExchange.update(exchange, current -> current.submitting(calls.clock().instant()));
-                    calls.journal().accept(exchange);
+                    calls.before().accept(exchange);
                 }
                 case POLL -> {
                     path = "/status/" + state.result().id();
@@ -127,11 +131,11 @@ public final class RunpodCall extends AsyncProcessorSupport {
                 calls.slots().succeeded();
             }
             if (step == JobStep.SUBMIT || previous.status() != answer.result().status()) {
-                calls.journal().accept(exchange);
+                calls.after().accept(exchange);
             }
             if (answer.inline() != null && answer.result().isCompleted()) {
                 keepInlineImage(exchange, body, answer.inline());
-                calls.journal().accept(exchange);
+                calls.after().accept(exchange);
             }
         }
         JobExchange.stepSucceeded(exchange);

@@ -15,6 +15,7 @@ import org.apache.camel.http.base.HttpOperationFailedException;
 
 import dev.nanobanana.camel.JobExchange;
 import dev.nanobanana.camel.JobStep;
+import dev.nanobanana.camel.ledger.LedgerException;
 
 /**
  * Which failures are worth another attempt: I/O errors and HTTP 408, 429 and 5xx. HTTP 400, 401, 403 and 404 are
@@ -42,6 +43,10 @@ public final class TransientFailures implements Predicate {
     }
 
     public boolean isTransient(Throwable failure, JobStep step) {
+        if (failure instanceof LedgerException) {
+            // the ledger's database out of reach: nothing was sent, as nothing is sent before it is written
+            return true;
+        }
         if (failure instanceof HttpOperationFailedException http) {
             return isTransientStatus(http.getStatusCode());
         }
