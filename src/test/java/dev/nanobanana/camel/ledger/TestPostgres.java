@@ -10,9 +10,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /** A real PostgreSQL server for one test class, in this process's care, with a new database for each test. */
-final class TestPostgres implements AutoCloseable {
+public final class TestPostgres implements AutoCloseable {
 
-    static final String USER = "postgres";
+    public static final String USER = "postgres";
 
     private final EmbeddedPostgres server;
     private final AtomicInteger databases = new AtomicInteger();
@@ -21,7 +21,7 @@ final class TestPostgres implements AutoCloseable {
         this.server = server;
     }
 
-    static TestPostgres start() {
+    public static TestPostgres start() {
         try {
             return new TestPostgres(EmbeddedPostgres.builder().setPort(0).start());
         } catch (IOException e) {
@@ -30,7 +30,7 @@ final class TestPostgres implements AutoCloseable {
     }
 
     /** The JDBC URL of a database no test has used. */
-    String newDatabase() {
+    public String newDatabase() {
         String name = "ledger_" + databases.incrementAndGet();
         try (Connection connection = server.getPostgresDatabase().getConnection();
                 Statement statement = connection.createStatement()) {
