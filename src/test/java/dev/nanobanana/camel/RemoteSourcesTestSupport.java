@@ -2,15 +2,19 @@ package dev.nanobanana.camel;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Properties;
 
 import org.apache.camel.RoutesBuilder;
+import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 
+import dev.nanobanana.camel.ledger.FileClaims;
+import dev.nanobanana.camel.ledger.LedgerClerk;
 import dev.nanobanana.camel.s3.NanoBananaS3Routes;
 import dev.nanobanana.camel.testing.S3TestServer;
 import dev.nanobanana.camel.testing.SftpTestServer;
@@ -77,6 +81,18 @@ abstract class RemoteSourcesTestSupport extends PipelineTestSupport {
 
     static String routeFile(String name) throws Exception {
         return Files.readString(Path.of("routes", name));
+    }
+
+    /**
+     * The file claims of another instance on the same ledger database, as it holds them while it works on a file.
+     * Stopped with the test's context.
+     */
+    IdempotentRepository anotherInstancesClaims() throws Exception {
+        LedgerClerk clerk = context.getRegistry().lookupByNameAndType(NanoBananaRoutes.LEDGER_CLERK, LedgerClerk.class);
+        IdempotentRepository claims = FileClaims.repository(clerk.ledger().dataSource(), context, "nanobanana-files",
+                Duration.ofSeconds(5), Duration.ofSeconds(30));
+        context.addService(claims, true, true);
+        return claims;
     }
 
     /** Uploads a job file as a partner would: written under a temporary name, then renamed. */

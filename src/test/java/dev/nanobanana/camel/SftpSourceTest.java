@@ -14,6 +14,7 @@ import javax.imageio.ImageIO;
 
 import ch.qos.logback.classic.Level;
 import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.camel.spi.IdempotentRepository;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -64,6 +65,25 @@ class SftpSourceTest extends RemoteSourcesTestSupport {
         assertThat(s3.keys(BUCKET, "out/")).containsExactly("out/completed/shoe.json", "out/completed/shoe.png");
         awaitFile(remote("inbox/.done/shoe.json"));
         assertThat(remote("out")).doesNotExist();
+    }
+
+    @Test
+    void aFileAnotherInstanceHoldsIsLeftToItUntilItLetsGo() throws Exception {
+        IdempotentRepository other = anotherInstancesClaims();
+        String claim = "sftp:127.0.0.1:" + sftp.port() + "/inbox/shoe.json";
+        assertThat(other.add(claim)).isTrue();
+        loadRoutes("sftp.camel.yaml", routeFile("sftp.camel.yaml"));
+        upload("shoe.json", PipelineTest.job(""));
+
+        // polled every 2 s, settled after 1 s
+        Thread.sleep(5000);
+        assertThat(remote("inbox/shoe.json")).exists();
+        assertThat(emulator.requests(Operation.RUNSYNC)).isEmpty();
+
+        other.remove(claim);
+        assertThat(json(remote("out/completed/shoe.json")).get("status").asText()).isEqualTo("COMPLETED");
+        awaitFile(remote("inbox/.done/shoe.json"));
+        assertThat(emulator.requests(Operation.RUNSYNC)).hasSize(1);
     }
 
     @Test
