@@ -25,7 +25,6 @@ final class JobDispatch extends AsyncProcessorSupport {
     private static final List<String> CARRIED = List.of(JobExchange.COMPLETED_SINK, JobExchange.FAILED_SINK,
             JobExchange.LOCAL_FOLDER);
 
-    private static final String LEFT_FOR_NEXT_START = "NanoBananaLeftForNextStart";
 
     private final CamelContext context;
     private final String jobEndpoint;
@@ -58,7 +57,7 @@ final class JobDispatch extends AsyncProcessorSupport {
         AtomicInteger pending = new AtomicInteger(1);
         for (JobDraft draft : drafts) {
             if (!roomToWait()) {
-                file.setProperty(LEFT_FOR_NEXT_START, Boolean.TRUE);
+                file.setProperty(JobExchange.LEFT_FOR_NEXT_START, Boolean.TRUE);
                 break;
             }
             Exchange job = jobOf(file, draft);
@@ -66,7 +65,7 @@ final class JobDispatch extends AsyncProcessorSupport {
             producer.process(job, doneSync -> {
                 outcomes.aggregate(null, job, file);
                 if (job.getProperty(JobExchange.OUTCOME) == null && slots.isClosed()) {
-                    file.setProperty(LEFT_FOR_NEXT_START, Boolean.TRUE);
+                    file.setProperty(JobExchange.LEFT_FOR_NEXT_START, Boolean.TRUE);
                 }
                 if (pending.decrementAndGet() == 0) {
                     finish(file);
@@ -82,9 +81,8 @@ final class JobDispatch extends AsyncProcessorSupport {
         return false;
     }
 
-    /** Whether the runtime stopped before every job of the file ended: the file is left where it is. */
     static boolean leftForNextStart(Exchange file) {
-        return file.getProperty(LEFT_FOR_NEXT_START) != null;
+        return JobExchange.leftForNextStart(file);
     }
 
     /**

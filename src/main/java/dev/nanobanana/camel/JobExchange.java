@@ -25,6 +25,8 @@ public final class JobExchange {
     public static final String FAILED_SINK = "NanoBananaFailedSink";
     /** The route that took the job's file ({@code inbox}, {@code s3-inbox}): with the job's id, its key in the ledger. */
     public static final String SOURCE = "NanoBananaSource";
+    /** Set on a job file some of whose jobs were not submitted because the runtime is stopping. */
+    static final String LEFT_FOR_NEXT_START = "NanoBananaLeftForNextStart";
     /** The job's {@link dev.nanobanana.camel.ledger.JobKey}, once the ledger has admitted it. */
     public static final String JOB_KEY = "NanoBananaJobKey";
     /** The folder a job file was read from, for images the job names by a path relative to it. */
@@ -41,6 +43,14 @@ public final class JobExchange {
     public static final String FAILING_SINCE = "NanoBananaFailingSince";
 
     private JobExchange() {
+    }
+
+    /**
+     * Whether the runtime stopped before every job of a job file ended: the file is to be left where it is, for the
+     * next start.
+     */
+    public static boolean leftForNextStart(Exchange file) {
+        return file.getProperty(LEFT_FOR_NEXT_START) != null;
     }
 
     public static JobState state(Exchange exchange) {

@@ -9,6 +9,7 @@ import java.time.Duration;
 import javax.imageio.ImageIO;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.camel.spi.IdempotentRepository;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -71,6 +72,23 @@ class S3SourceTest extends RemoteSourcesTestSupport {
         assertThat(s3.keys(BUCKET, "out/failed/")).singleElement().asString().endsWith(".error.json");
         Thread.sleep(3000);
         assertThat(emulator.requests(Operation.RUNSYNC)).hasSize(3);
+    }
+
+    @Test
+    void anObjectAnotherInstanceHoldsIsLeftToItUntilItLetsGo() throws Exception {
+        IdempotentRepository other = anotherInstancesClaims();
+        String claim = "s3://" + BUCKET + "/inbox/shoe.json";
+        assertThat(other.add(claim)).isTrue();
+        s3.put(BUCKET, "inbox/shoe.json", PipelineTest.job(""));
+
+        Thread.sleep(4000);
+        assertThat(s3.keys(BUCKET, "")).containsExactly("inbox/shoe.json");
+        assertThat(emulator.requests(Operation.RUNSYNC)).isEmpty();
+
+        other.remove(claim);
+        await().atMost(WAIT).until(() -> s3.keys(BUCKET, "inbox/.done/").contains("inbox/.done/shoe.json"));
+        assertThat(s3.keys(BUCKET, "out/")).containsExactly("out/completed/shoe.json", "out/completed/shoe.png");
+        assertThat(emulator.requests(Operation.RUNSYNC)).hasSize(1);
     }
 
     @Test

@@ -4,11 +4,11 @@ import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.aws2.s3.AWS2S3Constants;
 import org.apache.camel.component.aws2.s3.AWS2S3Endpoint;
-import org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CopyObjectRequest;
 import software.amazon.awssdk.services.s3.model.DeleteObjectRequest;
 
+import dev.nanobanana.camel.JobExchange;
 import dev.nanobanana.camel.NanoBananaProperties;
 import dev.nanobanana.camel.NanoBananaRoutes;
 import dev.nanobanana.camel.job.JobFileFailedException;
@@ -16,7 +16,7 @@ import dev.nanobanana.camel.job.JobFileFailedException;
 /**
  * What a job file from S3 needs beyond the pipeline, since the S3 consumer has no {@code moveFailed}: the object is
  * moved to {@code .done/} or {@code .failed/} beside it once each of its jobs reached a sink, and an object is taken
- * once only, whatever happens to the move. Binds the S3 client ({@code nanobananaS3}) the route files use, and the
+ * once only, whatever happens to the move, and by one instance at a time ({@link S3ObjectClaims}). Binds the S3 client ({@code nanobananaS3}) the route files use, and the
  * {@code s3://} image references. Add it to a context whose properties hold {@code nanobanana.s3.*}.
  */
 public class NanoBananaS3Routes extends RouteBuilder {
@@ -35,19 +35,30 @@ public class NanoBananaS3Routes extends RouteBuilder {
         bindToRegistry("nanobananaS3Images", new S3ImageReferences(client, S3Clients.presigner(settings),
                 settings.presignTtl()));
 
+        S3ObjectClaims claims = new S3ObjectClaims(getContext());
         from(S3_JOB_FILE).routeId("nanobanana-s3-job-file")
-                // a file whose move failed stays in the bucket: it is not taken again
-                .idempotentConsumer(simple("${header.CamelAwsS3BucketName}/${header.CamelAwsS3Key}@"
-                                           + "${header.CamelAwsS3ETag}"),
-                        MemoryIdempotentRepository.memoryIdempotentRepository(100_000))
+                .filter(exchange -> claims.take(exchange, clientOf(exchange)))
                     .doTry()
                         .to(NanoBananaRoutes.JOB_FILE)
                         .setProperty(FOLDER, constant(".done"))
                     .doCatch(JobFileFailedException.class)
                         .setProperty(FOLDER, constant(".failed"))
                     .end()
-                    .process(this::moveJobFile)
+                    .choice()
+                        .when(JobExchange::leftForNextStart)
+                            // the runtime is stopping: the object stays, for the next start or another instance
+                            .process(claims::giveBack)
+                        .otherwise()
+                            .process(this::moveJobFile)
+                            .process(claims::release)
+                    .end()
                 .end();
+    }
+
+    /** The client of the consumer that read the object. */
+    private S3Client clientOf(Exchange exchange) {
+        return exchange.getFromEndpoint() instanceof AWS2S3Endpoint endpoint ? endpoint.getS3Client()
+                : getContext().getRegistry().lookupByNameAndType(CLIENT, S3Client.class);
     }
 
     /** Moves {@code inbox/shoe.json} to {@code inbox/.done/shoe.json} (or {@code .failed/}), with the consumer's client. */
@@ -57,8 +68,7 @@ public class NanoBananaS3Routes extends RouteBuilder {
         int slash = key.lastIndexOf('/');
         String target = key.substring(0, slash + 1) + exchange.getProperty(FOLDER, String.class) + "/"
                         + key.substring(slash + 1);
-        S3Client client = exchange.getFromEndpoint() instanceof AWS2S3Endpoint endpoint ? endpoint.getS3Client()
-                : getContext().getRegistry().lookupByNameAndType(CLIENT, S3Client.class);
+        S3Client client = clientOf(exchange);
         try {
             client.copyObject(CopyObjectRequest.builder().sourceBucket(bucket).sourceKey(key)
                     .destinationBucket(bucket).destinationKey(target).build());
