@@ -40,6 +40,23 @@ class NeverPayTwiceTest extends PipelineTestSupport {
     }
 
     @Test
+    void theSameJobInTwoFilesAtOnceIsSentOnceAndBothFilesEndAsItDoes() throws Exception {
+        emulator.inject(Operation.RUNSYNC, Fault.jobRunsFor(java.time.Duration.ofSeconds(3)));
+        String job = PipelineTest.job("\"id\": \"twin\"");
+        Files.writeString(work.resolve("first.json"), job);
+        Files.writeString(work.resolve("second.json"), job);
+        Files.move(work.resolve("first.json"), inbox.resolve("first.json"));
+        Files.move(work.resolve("second.json"), inbox.resolve("second.json"));
+
+        processed(".done", "first.json");
+        processed(".done", "second.json");
+        assertThat(emulator.requests(Operation.RUNSYNC)).hasSize(1);
+        assertThat(logs.lines()).anyMatch(line -> line.contains("Job inbox/twin is on its way already")
+                                                  && line.contains("not sent again"));
+        assertThat(ImageIO.read(completed.resolve("twin.png").toFile())).isNotNull();
+    }
+
+    @Test
     void anotherRequestUnderAnIdInUseIsRefused() throws Exception {
         drop("one.json", PipelineTest.job("\"id\": \"shared\""));
         processed(".done", "one.json");
