@@ -218,6 +218,7 @@ public class NanoBananaRoutes extends RouteBuilder {
         if (clerk == null) {
             JobLedger ledger = JobLedger.open(settings.ledgerUrl(), settings.ledgerUser(), settings.ledgerPassword());
             clerk = new LedgerClerk(ledger, settings.instanceId(), settings.ledgerLease(), getContext());
+            clerk.fetchPaidImagesAtStart(settings.fetchPaidImages());
             bindToRegistry(LEDGER_CLERK, clerk);
             bindToRegistry(FILE_CLAIMS, FileClaims.repository(ledger.dataSource(), getContext(), "nanobanana-files",
                     Duration.ofSeconds(5), Duration.ofSeconds(30)));

@@ -44,6 +44,7 @@ public record NanoBananaSettings(
         Duration pollDeadline,
         SubmitMode submitMode,
         boolean resubmitInDoubt,
+        boolean fetchPaidImages,
         String ledgerUrl,
         String ledgerUser,
         String ledgerPassword,
@@ -84,6 +85,7 @@ public record NanoBananaSettings(
         d.put("poll.deadline", "15m");
         d.put("submit-mode", "runsync");
         d.put("resubmit-in-doubt", "false");
+        d.put("fetch-paid-images", "false");
         d.put("ledger.url", "jdbc:h2:file:./state/ledger");
         d.put("ledger.user", "sa");
         d.put("ledger.password", "");
@@ -175,6 +177,7 @@ public record NanoBananaSettings(
                 values.duration("poll.deadline"),
                 SubmitMode.of(values.text("submit-mode")),
                 values.flag("resubmit-in-doubt"),
+                values.flag("fetch-paid-images"),
                 values.text("ledger.url"),
                 values.text("ledger.user"),
                 values.text("ledger.password"),
@@ -188,7 +191,7 @@ public record NanoBananaSettings(
                 maxJobFileBytes, concurrency, rateMaxRequests, ratePeriod, defaultResolution, defaultOutputFormat,
                 connectTimeout, readTimeout, retryMaxAttempts, retryInitialDelay, retryMultiplier, retryMaxDelay,
                 retryPaidImageFor, pollInitialInterval, pollMaxInterval, pollMultiplier, pollDeadline, submitMode,
-                resubmitInDoubt, ledgerUrl, ledgerUser, ledgerPassword, ledgerLease, instanceId);
+                resubmitInDoubt, fetchPaidImages, ledgerUrl, ledgerUser, ledgerPassword, ledgerLease, instanceId);
     }
 
     /**

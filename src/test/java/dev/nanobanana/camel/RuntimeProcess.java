@@ -122,7 +122,11 @@ final class RuntimeProcess {
     private static void copy(Path from, Path to) throws IOException {
         try (Stream<Path> tree = Files.walk(from)) {
             for (Path source : tree.toList()) {
-                Files.copy(source, to.resolve(from.relativize(source).toString()));
+                Path target = to.resolve(from.relativize(source).toString());
+                // a runtime started again on the same folder keeps the folder's files
+                if (!Files.exists(target)) {
+                    Files.copy(source, target);
+                }
             }
         }
     }

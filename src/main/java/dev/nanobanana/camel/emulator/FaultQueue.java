@@ -18,6 +18,10 @@ final class FaultQueue {
         waiting.computeIfAbsent(spec.operation(), operation -> new ArrayDeque<>()).addLast(spec.fault());
     }
 
+    synchronized void clear() {
+        waiting.clear();
+    }
+
     /** The next fault of the operation if it replaces the answer. */
     synchronized Optional<Fault> takeAnswerFault(Operation operation) {
         return takeIf(operation, false);

@@ -112,6 +112,11 @@ public final class RunpodEmulator implements AutoCloseable {
         faults.add(new FaultSpec(operation, fault));
     }
 
+    /** Drops every injected fault not used yet. */
+    public void clearFaults() {
+        faults.clear();
+    }
+
     /** Changes where base64 images go in answers given from now on. */
     public void setBase64Style(Base64Style base64Style) {
         view.setBase64Style(base64Style);

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -112,7 +113,28 @@ public final class JobLedger implements AutoCloseable {
         });
     }
 
-    /** Extends to {@code lease} from now the lease of every unfinished job {@code owner} holds; answers how many. */
+    /**
+     * Takes the failed jobs submitted since {@code since} whose image was paid for and never fetched (see
+     * {@link JobState#paidImageNotFetched}), and sets them back to {@link JobPhase#RESULT_RECEIVED}, held by
+     * {@code owner}: the caller fetches and delivers their images, without submitting them again.
+     */
+    public List<StoredJob> reopenPaidImages(String owner, Duration lease, Instant since) {
+        Instant now = now();
+        Instant until = now.plus(lease);
+        return inTransaction("reopening jobs whose paid image was not fetched", c -> {
+            List<StoredJob> reopened = new ArrayList<>();
+            for (StoredJob job : jobs.lockFailedSubmittedSince(c, since)) {
+                if (job.state().paidImageNotFetched()) {
+                    StoredJob taken = job.takenBy(owner, until).withState(job.state().reopenedToFetch());
+                    jobs.assign(c, List.of(taken), owner, until);
+                    jobs.saveState(c, taken.key(), taken.state(), owner, now);
+                    reopened.add(taken);
+                }
+            }
+            return reopened;
+        });
+    }
+
     /**
      * Lets go of a job the owner cannot finish for now (its sink is down): it is anyone's to take over at once, the
      * owner's too, through {@link #claimAbandoned}.
@@ -122,6 +144,7 @@ public final class JobLedger implements AutoCloseable {
         inTransaction("releasing job " + key, c -> jobs.release(c, key, owner, now));
     }
 
+    /** Extends to {@code lease} from now the lease of every unfinished job {@code owner} holds; answers how many. */
     public int renew(String owner, Duration lease) {
         Instant until = now().plus(lease);
         return inTransaction("renewing the leases of " + owner, c -> jobs.renew(c, owner, until));

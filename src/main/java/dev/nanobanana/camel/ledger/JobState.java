@@ -47,6 +47,22 @@ public record JobState(
         return phase == JobPhase.RESULT_RECEIVED && keptImage != null && java.nio.file.Files.exists(keptImage);
     }
 
+    /**
+     * Whether RunPod completed the job, so that it was paid for, and its image, given by URL, reached neither its sink
+     * nor the spool: a download that failed for good. RunPod keeps such an image for 7 days.
+     */
+    public boolean paidImageNotFetched() {
+        return phase == JobPhase.FAILED && !inDoubt && result != null && result.isCompleted() && !imageStored
+               && (keptImage == null || !java.nio.file.Files.exists(keptImage))
+               && result.imageRef().filter(ref -> ref.regionMatches(true, 0, "http", 0, 4)).isPresent();
+    }
+
+    /** A failed job whose paid image is to be fetched again: its result is in, its image not kept yet. */
+    public JobState reopenedToFetch() {
+        return new JobState(draft, JobPhase.RESULT_RECEIVED, job, request, result, imageUrl, null, false, receivedAt,
+                submittedAt, false);
+    }
+
     public JobState withJob(EditJob job, RunsyncRequest request) {
         return new JobState(draft, phase, job, request, result, imageUrl, keptImage, imageStored, receivedAt,
                 submittedAt, inDoubt);

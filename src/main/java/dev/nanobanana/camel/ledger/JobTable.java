@@ -54,6 +54,9 @@ final class JobTable {
     private static final String LOCK_HELD = "SELECT " + COLUMNS + " FROM ledger_job "
             + "WHERE phase IN " + inList(IN_FLIGHT) + " AND owner = ? ORDER BY updated_at FOR UPDATE";
 
+    private static final String LOCK_FAILED_SUBMITTED_SINCE = "SELECT " + COLUMNS + " FROM ledger_job "
+            + "WHERE phase = 'FAILED' AND runpod_id IS NOT NULL AND submitted_at >= ? FOR UPDATE SKIP LOCKED";
+
     private static final String ASSIGN = "UPDATE ledger_job SET owner = ?, lease_until = ? "
             + "WHERE source = ? AND job_id = ?";
 
@@ -132,6 +135,13 @@ final class JobTable {
     List<StoredJob> lockHeld(Connection connection, String owner) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement(LOCK_HELD)) {
             select.setString(1, owner);
+            return storedJobs(select);
+        }
+    }
+
+    List<StoredJob> lockFailedSubmittedSince(Connection connection, Instant since) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(LOCK_FAILED_SUBMITTED_SINCE)) {
+            setInstant(select, 1, since);
             return storedJobs(select);
         }
     }

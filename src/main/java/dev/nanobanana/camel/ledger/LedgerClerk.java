@@ -1,6 +1,7 @@
 package dev.nanobanana.camel.ledger;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +26,7 @@ public final class LedgerClerk extends ServiceSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(LedgerClerk.class);
     private static final int TAKE_OVER_AT_ONCE = 100;
+    private static final Duration RUNPOD_KEEPS_IMAGES = Duration.ofDays(7);
 
     private final JobLedger ledger;
     private final String owner;
@@ -32,6 +34,7 @@ public final class LedgerClerk extends ServiceSupport {
     private final CamelContext context;
     private Consumer<StoredJob> resume;
     private ScheduledExecutorService timer;
+    private boolean fetchPaidImages;
 
     public LedgerClerk(JobLedger ledger, String owner, Duration lease, CamelContext context) {
         this.ledger = ledger;
@@ -46,6 +49,14 @@ public final class LedgerClerk extends ServiceSupport {
 
     public String owner() {
         return owner;
+    }
+
+    /**
+     * Whether to fetch, at start, the images of the last 7 days (as long as RunPod keeps them) that were paid for and
+     * whose download failed for good; they are delivered without being submitted again.
+     */
+    public void fetchPaidImagesAtStart(boolean fetch) {
+        this.fetchPaidImages = fetch;
     }
 
     /** What to do with a job this instance must finish (its state says from where). */
@@ -121,6 +132,11 @@ public final class LedgerClerk extends ServiceSupport {
             LOG.info("Resuming {} job(s) this instance had in hand when it stopped: none is submitted again", own.size());
         }
         own.forEach(this::resume);
+        if (fetchPaidImages) {
+            List<StoredJob> paid = ledger.reopenPaidImages(owner, lease, Instant.now().minus(RUNPOD_KEEPS_IMAGES));
+            LOG.info("Fetching {} paid image(s) whose download had failed: none is submitted again", paid.size());
+            paid.forEach(this::resume);
+        }
         timer = context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "nanobanana-ledger");
         long every = Math.max(1000, lease.toMillis() / 3);
         timer.scheduleWithFixedDelay(this::keepLeasesAndTakeOver, every, every, TimeUnit.MILLISECONDS);

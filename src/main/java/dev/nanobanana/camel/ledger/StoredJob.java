@@ -40,4 +40,8 @@ public record StoredJob(
     StoredJob takenBy(String instance, Instant until) {
         return new StoredJob(key, state, fingerprint, route, instance, until, updatedAt, finishedAt);
     }
+
+    StoredJob withState(JobState changed) {
+        return new StoredJob(key, changed, fingerprint, route, owner, leaseUntil, updatedAt, finishedAt);
+    }
 }

@@ -464,6 +464,39 @@ abstract class JobLedgerBehaviour {
     // --- money
 
     @Test
+    void paidImagesThatWereNeverFetchedAreReopenedForTheInstanceThatAsksAndNothingElseIs() {
+        JobState shoe = failedAfter("shoe", RunpodStatus.COMPLETED, false);
+        failedAfter("hat", RunpodStatus.FAILED, false);
+        failedAfter("sock", RunpodStatus.COMPLETED, true);
+        deliver("belt", "0.13");
+        clock.advance(Duration.ofDays(8));
+        failedAfter("cap", RunpodStatus.COMPLETED, false);
+
+        List<StoredJob> reopened = ledger.reopenPaidImages(B, LEASE, clock.instant().minus(Duration.ofDays(7)));
+
+        assertThat(reopened).extracting(StoredJob::key).containsExactly(key("cap"));
+        StoredJob cap = ledger.find(key("cap")).orElseThrow();
+        assertThat(cap.phase()).isEqualTo(JobPhase.RESULT_RECEIVED);
+        assertThat(cap.owner()).isEqualTo(B);
+        assertThat(cap.state().result().imageRef()).contains("https://cdn.runpod.test/rp-cap.png");
+        assertThat(ledger.find(key("shoe")).orElseThrow().state()).isEqualTo(shoe);
+        assertThat(ledger.reopenPaidImages(B, LEASE, clock.instant().minus(Duration.ofDays(7)))).isEmpty();
+    }
+
+    /** A job that ended as failed after RunPod answered {@code status}, its image never downloaded. */
+    private JobState failedAfter(String jobId, RunpodStatus status, boolean inDoubt) {
+        JobState received = SampleJobs.received(jobId, clock.instant());
+        admit(ledger, jobId, received, A);
+        JobState submitted = SampleJobs.submitted(received, "rp-" + jobId, clock.instant());
+        ledger.save(key(jobId), submitted, A);
+        JobState failed = submitted.answered(status == RunpodStatus.COMPLETED
+                ? SampleJobs.answer("rp-" + jobId, status, "0.0875") : SampleJobs.failure("rp-" + jobId))
+                .failed(inDoubt);
+        ledger.save(key(jobId), failed, A);
+        return failed;
+    }
+
+    @Test
     void spendingSumsWhatRunpodChargedPerDayAndSourceAndPricesWhatIsInFlight() {
         LocalDate friday = LocalDate.parse("2026-03-13");
         LocalDate saturday = friday.plusDays(1);
