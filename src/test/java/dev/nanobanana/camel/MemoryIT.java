@@ -38,7 +38,8 @@ class MemoryIT {
 
     @BeforeEach
     void startEmulatorAndRuntime() throws IOException {
-        emulator = RunpodEmulator.start(EmulatorSettings.defaults().withLatency(Duration.ofSeconds(2))
+        // long enough for all 400 submits to meet at the emulator even on a loaded machine (2 s was not, once)
+        emulator = RunpodEmulator.start(EmulatorSettings.defaults().withLatency(Duration.ofSeconds(6))
                 .withImageBytes(IMAGE_BYTES).withBase64Style(Base64Style.DATA_URI_IN_IMAGE_URL));
         for (String folder : List.of("config", "routes")) {
             copy(Path.of(folder), home.resolve(folder));
