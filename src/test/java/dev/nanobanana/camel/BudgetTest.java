@@ -25,6 +25,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import dev.nanobanana.camel.cost.BudgetGate;
 import dev.nanobanana.camel.emulator.Operation;
 import dev.nanobanana.camel.emulator.RecordedRequest;
+import dev.nanobanana.camel.ledger.TestPostgres;
 
 /**
  * A budget cap is never passed: the job that would pass it is not sent, waits with its file in the inbox, and runs,
@@ -114,13 +115,46 @@ class BudgetTest extends PipelineTestSupport {
         assertThat(budget(instance).periodSpend().countedUsd()).isEqualByComparingTo("0.875");
     }
 
+    @Test
+    void twoInstancesOnOnePostgresqlLedgerNeverPassTheCapTogether() throws Exception {
+        context.stop();
+        try (TestPostgres postgres = TestPostgres.start()) {
+            String ledger = postgres.newDatabase();
+            List<CamelContext> both = new ArrayList<>();
+            for (String name : List.of("a", "b")) {
+                Properties settings = withCap("0.875");
+                settings.setProperty("nanobanana.ledger.url", ledger);
+                settings.setProperty("nanobanana.ledger.user", TestPostgres.USER);
+                settings.setProperty("nanobanana.instance-id", "instance-" + name);
+                settings.setProperty("nanobanana.inbox", Files.createDirectories(work.resolve("inbox-" + name))
+                        .toString());
+                settings.setProperty("nanobanana.concurrency", "20");
+                both.add(startInstance(settings));
+            }
+            String[] resolutions = Stream.generate(() -> "1k").limit(15).toArray(String[]::new);
+            Files.writeString(work.resolve("inbox-a/batch.yaml"), batchOf("a-job", resolutions));
+            Files.writeString(work.resolve("inbox-b/batch.yaml"), batchOf("b-job", resolutions));
+
+            await().atMost(WAIT).until(() -> budget(both.get(0)).waitingJobs() + budget(both.get(1)).waitingJobs() == 20
+                                             && delivered().size() == 10);
+            assertThat(emulator.requests(Operation.RUNSYNC)).hasSize(10);
+            assertThat(budget(both.get(0)).periodSpend().countedUsd()).isEqualByComparingTo("0.875");
+            both.forEach(CamelContext::stop);
+        }
+    }
+
     // --- helpers
 
     /** A job file with one 1-image job per resolution, prompted "job 1", "job 2"... */
     static String batch(String... resolutions) {
+        return batchOf("job", resolutions);
+    }
+
+    /** A job file with one 1-image job per resolution, with ids {@code <prefix>-1}, {@code <prefix>-2}... */
+    static String batchOf(String prefix, String... resolutions) {
         StringBuilder yaml = new StringBuilder("jobs:\n");
         for (int i = 0; i < resolutions.length; i++) {
-            yaml.append("  - {id: job-").append(i + 1).append(", prompt: job ").append(i + 1)
+            yaml.append("  - {id: ").append(prefix).append("-").append(i + 1).append(", prompt: job ").append(i + 1)
                     .append(", resolution: ").append(resolutions[i])
                     .append(", images: [https://images.test/a.png]}\n");
         }
