@@ -245,6 +245,7 @@ public class NanoBananaRoutes extends RouteBuilder {
                 if (event instanceof CamelEvent.CamelContextStartedEvent) {
                     clerk.start();
                 } else if (event instanceof CamelEvent.CamelContextStoppingEvent) {
+                    // slots first: a job file whose jobs end unsubmitted once slots are closed stays in the inbox
                     slots.close();
                     budget.close();
                 } else if (event instanceof CamelEvent.CamelContextStoppedEvent) {

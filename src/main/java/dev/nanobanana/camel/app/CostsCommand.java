@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.time.LocalDate;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -14,7 +13,6 @@ import dev.nanobanana.camel.NanoBananaSettings;
 import dev.nanobanana.camel.cost.CostReport;
 import dev.nanobanana.camel.ledger.JobLedger;
 import dev.nanobanana.camel.ledger.LedgerException;
-import dev.nanobanana.camel.ledger.Spending;
 
 /**
  * {@code --costs}: prints what the configured job ledger says was spent, per UTC day and source, and exits. The
@@ -48,11 +46,8 @@ final class CostsCommand {
                         + "(run --costs from the folder the runtime runs in, or set nanobanana.ledger.url)");
             return 1;
         }
-        LocalDate today = LocalDate.now(Clock.systemUTC());
         try (JobLedger ledger = JobLedger.open(url, settings.ledgerUser(), settings.ledgerPassword())) {
-            Spending spending = ledger.spending(LocalDate.EPOCH, today);
-            LocalDate firstDay = spending.days().stream().map(Spending.DailyCost::day).findFirst().orElse(today);
-            out.print(CostReport.of(spending, firstDay, today).table());
+            out.print(CostReport.read(ledger, Clock.systemUTC()).table());
             return 0;
         } catch (LedgerException e) {
             if (h2File != null && hasErrorCode(e, H2_FILE_LOCKED)) {

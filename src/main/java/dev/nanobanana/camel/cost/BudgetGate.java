@@ -123,6 +123,10 @@ public final class BudgetGate extends AsyncProcessorSupport {
                 tryingAgain.cancel(false);
             }
         }
+        if (!left.isEmpty()) {
+            LOG.info("Stopping: {} job(s) waiting for the budget are not submitted, and resume at the next start",
+                    left.size());
+        }
         for (Waiting job : left) {
             job.exchange.setRouteStop(true);
             job.callback.done(false);

@@ -1,7 +1,9 @@
 package dev.nanobanana.camel.cost;
 
 import java.math.BigDecimal;
+import java.time.Clock;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +14,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
+import dev.nanobanana.camel.ledger.JobLedger;
 import dev.nanobanana.camel.ledger.Spending;
 
 /**
@@ -29,6 +32,17 @@ public record CostReport(LocalDate firstDay, LocalDate lastDay, List<Spending.Da
 
     /** What the jobs of one source cost over the report's days. */
     public record SourceCost(String source, long jobs, BigDecimal costUsd) {
+    }
+
+    /**
+     * Everything the ledger says was spent, up to today (UTC), from the first day with a cost: for {@code --costs}, or
+     * an HTTP endpoint ({@code json()}) on the ledger of {@code LedgerClerk#ledger()}.
+     */
+    public static CostReport read(JobLedger ledger, Clock clock) {
+        LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
+        Spending spending = ledger.spending(LocalDate.EPOCH, today);
+        LocalDate firstDay = spending.days().stream().map(Spending.DailyCost::day).findFirst().orElse(today);
+        return of(spending, firstDay, today);
     }
 
     /** The report on what the ledger says was spent from {@code firstDay} to {@code lastDay}, UTC days included. */
