@@ -3,9 +3,14 @@ package dev.nanobanana.camel.ledger;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +22,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import org.assertj.core.groups.Tuple;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -240,7 +246,45 @@ abstract class LedgerBudgetBehaviour {
         }
     }
 
+    @Test
+    void aLedgerOfTheFirstVersionCountsItsJobsOnceMigrated() throws Exception {
+        String older = newDatabaseUrl();
+        Flyway.configure().dataSource(older, user(), "").locations("classpath:db/ledger")
+                .table("ledger_schema_history").target("1").load().migrate();
+        try (Connection c = DriverManager.getConnection(older, user(), "")) {
+            insertV1(c, "delivered", "DELIVERED", "2k", "0.12", "{\"inDoubt\":false}");
+            insertV1(c, "in-doubt", "FAILED", "4k", null, "{\"inDoubt\":true}");
+            insertV1(c, "refused", "FAILED", "1k", null, "{\"inDoubt\":false}");
+            insertV1(c, "in-flight", "SUBMITTED", "1k", null, "{\"inDoubt\":false}");
+        }
+
+        JobLedger migrated = JobLedger.open(older, user(), "", clock);
+        opened.add(migrated);
+
+        PeriodSpend spend = migrated.periodSpend(today());
+        assertThat(spend.countedUsd()).isEqualByComparingTo("0.3825");
+        assertThat(spend.jobsInFlight()).isOne();
+        assertThat(spend.inFlightUsd()).isEqualByComparingTo("0.0875");
+    }
+
     // --- helpers
+
+    private void insertV1(Connection c, String jobId, String phase, String resolution, String cost,
+            String state) throws SQLException {
+        try (PreparedStatement insert = c.prepareStatement("INSERT INTO ledger_job (source, job_id, phase, "
+                + "fingerprint, resolution, cost_usd, submitted_at, updated_at, route, state) "
+                + "VALUES ('inbox', ?, ?, 'f', ?, ?, ?, ?, '{}', ?)")) {
+            OffsetDateTime now = clock.instant().atOffset(ZoneOffset.UTC);
+            insert.setString(1, jobId);
+            insert.setString(2, phase);
+            insert.setString(3, resolution);
+            insert.setBigDecimal(4, cost == null ? null : new BigDecimal(cost));
+            insert.setObject(5, now);
+            insert.setObject(6, now);
+            insert.setString(7, state);
+            insert.executeUpdate();
+        }
+    }
 
     private static JobKey key(String jobId) {
         return new JobKey("inbox", jobId);
