@@ -31,6 +31,11 @@ public final class JobExchange {
     public static final String JOB_KEY = "NanoBananaJobKey";
     /** The folder a job file was read from, for images the job names by a path relative to it. */
     public static final String LOCAL_FOLDER = "NanoBananaLocalFolder";
+    /**
+     * The price counted against the budget for the job's submit; gone once that submit may have reached RunPod without
+     * an answer, so that one sent again is counted again.
+     */
+    public static final String COUNTED = "NanoBananaCounted";
     /** The {@link JobStep} the job is in, so that a failure can say what failed. */
     public static final String STEP = "NanoBananaStep";
     /** Attempts made at the step that failed last. */

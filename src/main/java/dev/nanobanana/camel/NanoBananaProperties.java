@@ -3,7 +3,9 @@ package dev.nanobanana.camel;
 import static dev.nanobanana.camel.NanoBananaSettings.DEFAULTS;
 import static dev.nanobanana.camel.NanoBananaSettings.PREFIX;
 
+import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.Optional;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.util.TimeUtils;
@@ -65,6 +67,25 @@ public record NanoBananaProperties(CamelContext context) {
             throw refused(key, "a size such as 1048576, 512kB or 1MB", text);
         }
         return bytes;
+    }
+
+    /** An amount of US dollars, such as {@code 0.0875}: zero or more. */
+    public BigDecimal usd(String key) {
+        String text = text(key);
+        try {
+            BigDecimal usd = new BigDecimal(text);
+            if (usd.signum() >= 0) {
+                return usd;
+            }
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        throw refused(key, "an amount of US dollars such as 0.0875 or 25", text);
+    }
+
+    /** As {@link #usd}, or empty when the key has no value. */
+    public Optional<BigDecimal> optionalUsd(String key) {
+        return text(key).isEmpty() ? Optional.empty() : Optional.of(usd(key));
     }
 
     public boolean flag(String key) {

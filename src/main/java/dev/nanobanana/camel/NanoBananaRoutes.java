@@ -21,6 +21,7 @@ import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.spi.ThreadPoolProfile;
 import org.apache.camel.support.EventNotifierSupport;
 
+import dev.nanobanana.camel.cost.BudgetGate;
 import dev.nanobanana.camel.images.JobImages;
 import dev.nanobanana.camel.job.EditJob;
 import dev.nanobanana.camel.job.JobFileFailedException;
@@ -75,6 +76,8 @@ public class NanoBananaRoutes extends RouteBuilder {
     static final String RESUME = "direct:nanobanana-resume";
     /** The ledger's clerk, one per context. */
     public static final String LEDGER_CLERK = "nanobananaLedgerClerk";
+    /** The budget's gate before every submit: its state, for a metric or a health check. */
+    public static final String BUDGET = "nanobananaBudget";
     /** The claims on job files that keep two instances on one inbox from taking the same file. */
     public static final String FILE_CLAIMS = "nanobananaFileClaims";
 
@@ -106,7 +109,11 @@ public class NanoBananaRoutes extends RouteBuilder {
         JobSlots slots = new JobSlots(settings.concurrency());
         bindToRegistry("nanobananaJobSlots", slots);
         LedgerClerk clerk = ledgerClerk(settings);
-        followTheContext(slots, clerk);
+        ScheduledExecutorService waits = getContext().getExecutorServiceManager()
+                .newSingleThreadScheduledExecutor(this, "nanobanana-waits");
+        BudgetGate budget = new BudgetGate(clerk, settings.prices(), settings.budget(), clock, waits);
+        bindToRegistry(BUDGET, budget);
+        followTheContext(slots, budget, clerk);
         Polling polling = new Polling(settings.pollInitialInterval(), settings.pollMaxInterval(),
                 settings.pollMultiplier(), settings.pollDeadline(), clock);
         ErrorRecords errorRecords = new ErrorRecords(clock);
@@ -115,9 +122,7 @@ public class NanoBananaRoutes extends RouteBuilder {
         ExecutorService deliveryThreads = deliveryThreads();
         JobImages images = new JobImages(getContext());
         RunpodCall.Calls calls = new RunpodCall.Calls(runpod, spool, slots, clock, settings.submitMode(),
-                clerk::record, clerk::note);
-        ScheduledExecutorService waits = getContext().getExecutorServiceManager()
-                .newSingleThreadScheduledExecutor(this, "nanobanana-waits");
+                clerk::note);
 
         from(JOB_FILE).routeId("nanobanana-job-file")
                 .onException(JobFileFailedException.class)
@@ -175,7 +180,9 @@ public class NanoBananaRoutes extends RouteBuilder {
         clerk.onResume(new Resumption(getContext(), RESUME));
 
         stepRoute(SUBMIT)
+                .process(exchange -> refuseInDryRun(settings))
                 .throttle(settings.rateMaxRequests()).timePeriodMillis(settings.ratePeriod().toMillis()).asyncDelayed()
+                .process(budget)
                 .process(calls.submit(images::forSending));
         stepRoute(POLL)
                 .delay().exchange(polling::nextDelay).asyncDelayed()
@@ -232,14 +239,16 @@ public class NanoBananaRoutes extends RouteBuilder {
      * finish within {@code camel.main.shutdown-timeout}, and no waiting job is submitted any more: what is left
      * resumes at the next start, from the ledger and the files still in the inbox.
      */
-    private void followTheContext(JobSlots slots, LedgerClerk clerk) throws Exception {
+    private void followTheContext(JobSlots slots, BudgetGate budget, LedgerClerk clerk) throws Exception {
         EventNotifierSupport notifier = new EventNotifierSupport() {
             @Override
             public void notify(CamelEvent event) {
                 if (event instanceof CamelEvent.CamelContextStartedEvent) {
                     clerk.start();
                 } else if (event instanceof CamelEvent.CamelContextStoppingEvent) {
+                    // slots first: a job file whose jobs end unsubmitted once slots are closed stays in the inbox
                     slots.close();
+                    budget.close();
                 } else if (event instanceof CamelEvent.CamelContextStoppedEvent) {
                     clerk.shutdown();
                 }
@@ -250,6 +259,16 @@ public class NanoBananaRoutes extends RouteBuilder {
         notifier.setIgnoreServiceEvents(true);
         notifier.setIgnoreStepEvents(true);
         getContext().getManagementStrategy().addEventNotifier(notifier);
+    }
+
+    /**
+     * A dry run prices jobs and sends nothing; the pipeline is not even started then. Should a job reach the submit
+     * step all the same, it stops here.
+     */
+    private static void refuseInDryRun(NanoBananaSettings settings) {
+        if (settings.dryRun()) {
+            throw new IllegalStateException("nanobanana.dry-run is true: nothing is sent to RunPod");
+        }
     }
 
     private static org.apache.camel.Predicate phase(JobPhase phase) {

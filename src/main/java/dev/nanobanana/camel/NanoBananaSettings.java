@@ -13,6 +13,9 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.util.URISupport;
 
+import dev.nanobanana.camel.cost.BudgetCap;
+import dev.nanobanana.camel.cost.BudgetPeriod;
+import dev.nanobanana.camel.cost.PriceTable;
 import dev.nanobanana.camel.runpod.SubmitMode;
 
 /**
@@ -49,7 +52,10 @@ public record NanoBananaSettings(
         String ledgerUser,
         String ledgerPassword,
         Duration ledgerLease,
-        String instanceId) {
+        String instanceId,
+        PriceTable prices,
+        BudgetCap budget,
+        boolean dryRun) {
 
     public static final String PREFIX = "nanobanana.";
     public static final String RUNPOD_ENDPOINT = "https://api.runpod.ai/v2/google-nano-banana-2-edit";
@@ -91,6 +97,12 @@ public record NanoBananaSettings(
         d.put("ledger.password", "");
         d.put("ledger.lease", "60s");
         d.put("instance-id", "");
+        d.put("price.1k", "0.0875");
+        d.put("price.2k", "0.13");
+        d.put("price.4k", "0.175");
+        d.put("budget.max-usd", "");
+        d.put("budget.period", "day");
+        d.put("dry-run", "false");
         d.put("s3.enabled", "false");
         d.put("s3.bucket", "");
         d.put("s3.region", "us-east-1");
@@ -182,7 +194,10 @@ public record NanoBananaSettings(
                 values.text("ledger.user"),
                 values.text("ledger.password"),
                 values.duration("ledger.lease"),
-                instanceId(values.text("instance-id")));
+                instanceId(values.text("instance-id")),
+                new PriceTable(values.usd("price.1k"), values.usd("price.2k"), values.usd("price.4k")),
+                new BudgetCap(values.optionalUsd("budget.max-usd"), BudgetPeriod.of(values.text("budget.period"))),
+                values.flag("dry-run"));
     }
 
     /** The same settings aimed at another endpoint, such as the built-in emulator. */
@@ -191,7 +206,8 @@ public record NanoBananaSettings(
                 maxJobFileBytes, concurrency, rateMaxRequests, ratePeriod, defaultResolution, defaultOutputFormat,
                 connectTimeout, readTimeout, retryMaxAttempts, retryInitialDelay, retryMultiplier, retryMaxDelay,
                 retryPaidImageFor, pollInitialInterval, pollMaxInterval, pollMultiplier, pollDeadline, submitMode,
-                resubmitInDoubt, fetchPaidImages, ledgerUrl, ledgerUser, ledgerPassword, ledgerLease, instanceId);
+                resubmitInDoubt, fetchPaidImages, ledgerUrl, ledgerUser, ledgerPassword, ledgerLease, instanceId, prices,
+                budget, dryRun);
     }
 
     /**
@@ -220,7 +236,8 @@ public record NanoBananaSettings(
         // the record's own toString would print the API key
         return "NanoBananaSettings[endpointUrl=" + endpointUrl + ", apiKey=" + (hasApiKey() ? "****" : "<none>")
                + ", completedDir=" + completedDir + ", failedDir=" + failedDir + ", concurrency=" + concurrency
-               + ", ledgerUrl=" + URISupport.sanitizeUri(ledgerUrl) + ", instanceId=" + instanceId + "]";
+               + ", ledgerUrl=" + URISupport.sanitizeUri(ledgerUrl) + ", instanceId=" + instanceId + ", budget=" + budget
+               + ", dryRun=" + dryRun + "]";
     }
 
     private static String stripTrailingSlash(String url) {

@@ -12,7 +12,8 @@ import dev.nanobanana.camel.emulator.EmulatorCommand;
 
 /**
  * The standalone runtime: Camel Main started from a folder that holds {@code config/application.properties} and the
- * YAML routes in {@code routes/}; or, with {@code --emulator}, the built-in RunPod emulator alone.
+ * YAML routes in {@code routes/}; or, with {@code --emulator}, the built-in RunPod emulator alone; or, with
+ * {@code --costs}, what the job ledger says was spent.
  */
 public final class NanoBananaMain {
 
@@ -51,6 +52,9 @@ public final class NanoBananaMain {
             log.error("{} not found in {}: start nano-banana-camel from the folder that holds config/ and routes/",
                     CONFIG, Path.of("").toAbsolutePath());
             System.exit(2);
+        }
+        if (arguments.contains(CostsCommand.OPTION)) {
+            System.exit(CostsCommand.run(System.out, System.err));
         }
         Main main = new Main();
         main.setPropertyPlaceholderLocations("file:" + CONFIG);

@@ -1,11 +1,13 @@
 package dev.nanobanana.camel.app;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Properties;
 
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.MainListenerSupport;
+import org.apache.camel.main.MainSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,21 +15,26 @@ import dev.nanobanana.camel.NanoBananaErrorHandling;
 import dev.nanobanana.camel.NanoBananaProperties;
 import dev.nanobanana.camel.NanoBananaRoutes;
 import dev.nanobanana.camel.NanoBananaSettings;
+import dev.nanobanana.camel.cost.DryRun;
+import dev.nanobanana.camel.cost.DryRunReport;
 import dev.nanobanana.camel.emulator.EmulatorSettings;
 import dev.nanobanana.camel.emulator.FaultSpec;
 import dev.nanobanana.camel.emulator.RunpodEmulator;
+import dev.nanobanana.camel.job.JobValidator;
 import dev.nanobanana.camel.s3.NanoBananaS3Routes;
 import dev.nanobanana.camel.s3.S3Settings;
 
 /**
  * Sets the standalone runtime up once its properties are known: starts the built-in emulator when it is enabled,
- * refuses to start against the real endpoint without an API key, and adds the pipeline's routes.
+ * refuses to start against the real endpoint without an API key, and adds the pipeline's routes; or, with
+ * {@code nanobanana.dry-run=true}, prices the inbox, writes the report and stops, with no route at all.
  */
 class RuntimeSetup extends MainListenerSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(RuntimeSetup.class);
 
     private RunpodEmulator emulator;
+    private boolean dryRunDone;
 
     static Properties defaults() {
         Properties defaults = NanoBananaSettings.defaultProperties();
@@ -41,6 +48,13 @@ class RuntimeSetup extends MainListenerSupport {
         NanoBananaSettings settings;
         NanoBananaProperties properties = new NanoBananaProperties(main.getCamelContext());
         try {
+            if (properties.flag("dry-run")) {
+                // no route at all, so that nothing is sent, moved or resumed; no API key needed either
+                dryRun(NanoBananaSettings.from(main.getCamelContext()), properties);
+                main.configure().setRoutesCollectorEnabled(false);
+                dryRunDone = true;
+                return;
+            }
             settings = settings(properties);
             if (properties.flag("s3.enabled")) {
                 LOG.info("Taking job files from {}", S3Settings.from(properties));
@@ -55,6 +69,30 @@ class RuntimeSetup extends MainListenerSupport {
         }
         main.configure().addRoutesBuilder(new NanoBananaErrorHandling(settings));
         main.configure().addRoutesBuilder(new NanoBananaRoutes(settings));
+    }
+
+    @Override
+    public void afterStart(BaseMainSupport main) {
+        if (dryRunDone && main instanceof MainSupport finishing) {
+            finishing.completed();
+        }
+    }
+
+    private static void dryRun(NanoBananaSettings settings, NanoBananaProperties properties) {
+        Path inbox = Path.of(properties.text("inbox"));
+        Path reports = Path.of(settings.completedDir()).toAbsolutePath().normalize().getParent();
+        try {
+            DryRunReport report = new DryRun(new JobValidator(settings.defaultResolution(),
+                    settings.defaultOutputFormat()), settings.prices(), settings.maxJobFileBytes()).price(inbox);
+            report.writeTo(reports);
+            System.out.print(report.table());
+            LOG.info("Dry run: {} job(s) would be sent for {} USD, {} invalid; nothing was sent and no file was moved. "
+                     + "Report: {} and {}", report.jobs().size(), report.totalUsd().stripTrailingZeros().toPlainString(),
+                    report.invalid().size(), reports.resolve(DryRunReport.TEXT_FILE),
+                    reports.resolve(DryRunReport.JSON_FILE));
+        } catch (IOException e) {
+            throw new StartupRefused("Dry run: " + e.getMessage());
+        }
     }
 
     private static void requireSftpSettings(NanoBananaProperties properties) {

@@ -11,14 +11,14 @@ import dev.nanobanana.camel.runpod.RunsyncRequest;
  * RunPod's limit on the size of a runsync body. A job over it is refused with a reason that names what made it big
  * (the prompt, data: URI images, image URLs), so that the advice fits the job.
  */
-final class PayloadLimit {
+public final class PayloadLimit {
 
     private static final double MB = 1024 * 1024;
 
     private PayloadLimit() {
     }
 
-    static void check(EditJob job, int bodyBytes) throws InvalidJobException {
+    public static void check(EditJob job, int bodyBytes) throws InvalidJobException {
         if (bodyBytes <= RunsyncRequest.MAX_BYTES) {
             return;
         }

@@ -7,9 +7,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,6 +30,7 @@ public final class JobLedger implements AutoCloseable {
     private final HikariDataSource pool;
     private final Clock clock;
     private final JobTable jobs = new JobTable();
+    private final SpendTable spend = new SpendTable();
 
     private JobLedger(HikariDataSource pool, Clock clock) {
         this.pool = pool;
@@ -70,17 +71,58 @@ public final class JobLedger implements AutoCloseable {
     }
 
     /**
-     * Saves a job's new state, while {@code owner} holds the job.
+     * Saves a job's new state, while {@code owner} holds the job. What the job counts against the budget follows: RunPod's
+     * cost once it says it, nothing once RunPod failed the job (see {@link JobCharge}).
      *
      * @throws ClaimLostException if another instance took the job over, or the ledger does not know it
      */
     public void save(JobKey key, JobState state, String owner) {
         Instant now = now();
         inTransaction("saving job " + key, c -> {
-            if (!jobs.saveState(c, key, state, owner, now)) {
+            BigDecimal charge = JobCharge.maySettle(state) ? settle(c, key, state, owner) : null;
+            if (!jobs.saveState(c, key, state, charge, owner, now)) {
                 throw new ClaimLostException(key, owner, jobs.find(c, key, false).map(StoredJob::owner));
             }
             return null;
+        });
+    }
+
+    /**
+     * Counts a job against the budget and records it as submitting, as one step that the instances sharing the
+     * database take one at a time: only if its {@code price} fits under {@code maxUsd} beside what the jobs submitted
+     * from {@code firstDay} on count (RunPod's cost, or the price of those in doubt or still on their way). A job that
+     * does not fit is left as it was. Each call counts the price again: call it once for each request that may reach
+     * RunPod.
+     *
+     * @param submitting the job's state as it is submitted: it counts in the UTC day of its {@code submittedAt}
+     * @param maxUsd the cap; empty: none, the job is only counted
+     * @throws ClaimLostException if another instance took the job over, or the ledger does not know it
+     */
+    public Reservation reserve(JobKey key, JobState submitting, String owner, BigDecimal price, LocalDate firstDay,
+            Optional<BigDecimal> maxUsd) {
+        Instant now = now();
+        return inTransaction("counting job " + key + " against the budget", c -> {
+            spend.lockBudget(c);
+            BigDecimal counted = spend.since(c, firstDay);
+            if (maxUsd.isPresent() && counted.add(price).compareTo(maxUsd.get()) > 0) {
+                return new Reservation(false, counted);
+            }
+            if (!jobs.saveState(c, key, submitting, price, owner, now)) {
+                throw new ClaimLostException(key, owner, jobs.find(c, key, false).map(StoredJob::owner));
+            }
+            spend.add(c, utcDay(submitting.submittedAt()), price);
+            return new Reservation(true, counted.add(price));
+        });
+    }
+
+    /**
+     * What the jobs submitted from {@code firstDay} on count against the budget, and how much of it is the price of jobs
+     * still on their way.
+     */
+    public PeriodSpend periodSpend(LocalDate firstDay) {
+        return inTransaction("reading what the budget counts", c -> {
+            JobTable.OnItsWay onItsWay = jobs.onItsWay(c, firstDay.atStartOfDay(ZoneOffset.UTC).toInstant());
+            return new PeriodSpend(spend.since(c, firstDay), onItsWay.jobs(), onItsWay.usd());
         });
     }
 
@@ -127,7 +169,7 @@ public final class JobLedger implements AutoCloseable {
                 if (job.state().paidImageNotFetched()) {
                     StoredJob taken = job.takenBy(owner, until).withState(job.state().reopenedToFetch());
                     jobs.assign(c, List.of(taken), owner, until);
-                    jobs.saveState(c, taken.key(), taken.state(), owner, now);
+                    jobs.saveState(c, taken.key(), taken.state(), null, owner, now);
                     reopened.add(taken);
                 }
             }
@@ -155,24 +197,14 @@ public final class JobLedger implements AutoCloseable {
     }
 
     /**
-     * What jobs submitted from {@code firstDay} to {@code lastDay} (UTC days, both included) cost, and what the jobs
-     * that may be charging now will cost, priced by resolution; a job whose resolution the table lacks is priced at
-     * the table's highest price.
+     * What jobs submitted from {@code firstDay} to {@code lastDay} (UTC days, both included) cost, per day and source,
+     * and what those among them still on their way count.
      */
-    public Spending spending(LocalDate firstDay, LocalDate lastDay, Map<String, BigDecimal> priceByResolution) {
-        BigDecimal highest = priceByResolution.values().stream().max(Comparator.naturalOrder())
-                .orElseThrow(() -> new IllegalArgumentException("the price table is empty"));
+    public Spending spending(LocalDate firstDay, LocalDate lastDay) {
         return inTransaction("reading what jobs cost", c -> {
             List<Spending.DailyCost> days = jobs.costPerDay(c, firstDay, lastDay);
-            long inFlight = 0;
-            BigDecimal inFlightUsd = BigDecimal.ZERO;
-            for (Map.Entry<String, Long> resolution : jobs.awaitingCostPerResolution(c).entrySet()) {
-                BigDecimal price = resolution.getKey() == null ? highest
-                        : priceByResolution.getOrDefault(resolution.getKey(), highest);
-                inFlight += resolution.getValue();
-                inFlightUsd = inFlightUsd.add(price.multiply(BigDecimal.valueOf(resolution.getValue())));
-            }
-            return new Spending(days, inFlight, inFlightUsd);
+            JobTable.OnItsWay onItsWay = jobs.onItsWay(c, firstDay.atStartOfDay(ZoneOffset.UTC).toInstant());
+            return new Spending(days, onItsWay.jobs(), onItsWay.usd());
         });
     }
 
@@ -184,6 +216,24 @@ public final class JobLedger implements AutoCloseable {
     @Override
     public void close() {
         pool.close();
+    }
+
+    /** What the job counts from this state on; the day it was submitted counts the change. */
+    private BigDecimal settle(Connection c, JobKey key, JobState state, String owner) throws SQLException {
+        Optional<JobTable.Charge> counted = jobs.lockCharge(c, key, owner);
+        if (counted.isEmpty() || counted.get().usd() == null || counted.get().submittedAt() == null) {
+            return null;
+        }
+        BigDecimal before = counted.get().usd();
+        BigDecimal after = JobCharge.settle(state, before);
+        if (after.compareTo(before) != 0) {
+            spend.add(c, utcDay(counted.get().submittedAt()), after.subtract(before));
+        }
+        return after;
+    }
+
+    private static LocalDate utcDay(Instant instant) {
+        return LocalDate.ofInstant(instant, ZoneOffset.UTC);
     }
 
     private Admission admit(Connection c, JobKey key, String fingerprint, JobState state, Map<String, String> route,

@@ -12,9 +12,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -30,21 +28,26 @@ final class JobTable {
     static final Set<JobPhase> AWAITING_COST = EnumSet.of(JobPhase.SUBMITTING, JobPhase.SUBMITTED);
 
     private static final String COLUMNS = "source, job_id, phase, fingerprint, runpod_id, source_file, resolution, "
-            + "cost_usd, owner, lease_until, received_at, submitted_at, updated_at, finished_at, route, state";
+            + "cost_usd, owner, lease_until, received_at, submitted_at, updated_at, finished_at, route, state, "
+            + "charge_usd";
 
     private static final String SELECT = "SELECT " + COLUMNS + " FROM ledger_job WHERE source = ? AND job_id = ?";
 
     private static final String INSERT = "INSERT INTO ledger_job (" + COLUMNS + ") "
-            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     private static final String REPLACE = "UPDATE ledger_job SET phase = ?, fingerprint = ?, runpod_id = ?, "
             + "source_file = ?, resolution = ?, cost_usd = ?, owner = ?, lease_until = ?, received_at = ?, "
-            + "submitted_at = ?, updated_at = ?, finished_at = ?, route = ?, state = ? "
+            + "submitted_at = ?, updated_at = ?, finished_at = ?, route = ?, state = ?, charge_usd = ? "
             + "WHERE source = ? AND job_id = ?";
 
+    // a charge of NULL keeps the one the job has
     private static final String SAVE_STATE = "UPDATE ledger_job SET phase = ?, runpod_id = ?, source_file = ?, "
             + "resolution = ?, cost_usd = ?, received_at = ?, submitted_at = ?, updated_at = ?, finished_at = ?, "
-            + "state = ? WHERE source = ? AND job_id = ? AND owner = ?";
+            + "state = ?, charge_usd = COALESCE(?, charge_usd) WHERE source = ? AND job_id = ? AND owner = ?";
+
+    private static final String LOCK_CHARGE = "SELECT charge_usd, submitted_at FROM ledger_job "
+            + "WHERE source = ? AND job_id = ? AND owner = ? FOR UPDATE";
 
     // SKIP LOCKED: an instance claiming at the same time takes other rows instead of waiting for these
     private static final String LOCK_ABANDONED = "SELECT " + COLUMNS + " FROM ledger_job "
@@ -68,12 +71,16 @@ final class JobTable {
 
     private static final String UTC_DAY = "CAST(submitted_at AT TIME ZONE 'UTC' AS DATE)";
 
-    private static final String COST_PER_DAY = "SELECT " + UTC_DAY + ", source, COUNT(*), SUM(cost_usd) "
-            + "FROM ledger_job WHERE cost_usd IS NOT NULL AND submitted_at >= ? AND submitted_at < ? "
+    /** Submitted, with no cost from RunPod yet: it counts its price until RunPod answers. */
+    private static final String ON_ITS_WAY = "phase IN " + inList(AWAITING_COST) + " AND cost_usd IS NULL";
+
+    private static final String COST_PER_DAY = "SELECT " + UTC_DAY + ", source, COUNT(*), SUM(charge_usd) "
+            + "FROM ledger_job WHERE charge_usd > 0 AND NOT (" + ON_ITS_WAY + ") "
+            + "AND submitted_at >= ? AND submitted_at < ? "
             + "GROUP BY " + UTC_DAY + ", source ORDER BY 1, 2";
 
-    private static final String AWAITING_COST_PER_RESOLUTION = "SELECT resolution, COUNT(*) FROM ledger_job "
-            + "WHERE phase IN " + inList(AWAITING_COST) + " GROUP BY resolution";
+    private static final String ON_ITS_WAY_SINCE = "SELECT COUNT(*), COALESCE(SUM(charge_usd), 0) FROM ledger_job "
+            + "WHERE " + ON_ITS_WAY + " AND charge_usd IS NOT NULL AND submitted_at >= ?";
 
     Optional<StoredJob> find(Connection connection, JobKey key, boolean forUpdate) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement(forUpdate ? SELECT + " FOR UPDATE" : SELECT)) {
@@ -103,8 +110,11 @@ final class JobTable {
         }
     }
 
-    /** Writes a job's new state if {@code owner} holds it; says whether it did. */
-    boolean saveState(Connection connection, JobKey key, JobState state, String owner, Instant now)
+    /**
+     * Writes a job's new state if {@code owner} holds it, and what it counts against the budget ({@code null}: what it
+     * counted so far); says whether it did.
+     */
+    boolean saveState(Connection connection, JobKey key, JobState state, BigDecimal charge, String owner, Instant now)
             throws SQLException {
         try (PreparedStatement update = connection.prepareStatement(SAVE_STATE)) {
             update.setString(1, state.phase().name());
@@ -117,10 +127,24 @@ final class JobTable {
             setInstant(update, 8, now);
             setInstant(update, 9, finished(state) ? now : null);
             update.setString(10, LedgerJson.write(state));
-            update.setString(11, key.source());
-            update.setString(12, key.jobId());
-            update.setString(13, owner);
+            update.setBigDecimal(11, charge);
+            update.setString(12, key.source());
+            update.setString(13, key.jobId());
+            update.setString(14, owner);
             return update.executeUpdate() == 1;
+        }
+    }
+
+    /** What a job that {@code owner} holds counts against the budget, and since when; locked until the caller commits. */
+    Optional<Charge> lockCharge(Connection connection, JobKey key, String owner) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(LOCK_CHARGE)) {
+            select.setString(1, key.source());
+            select.setString(2, key.jobId());
+            select.setString(3, owner);
+            try (ResultSet row = select.executeQuery()) {
+                return row.next() ? Optional.of(new Charge(row.getBigDecimal(1), instant(row, "submitted_at")))
+                        : Optional.empty();
+            }
         }
     }
 
@@ -193,15 +217,14 @@ final class JobTable {
         }
     }
 
-    /** Jobs that may be charging now, per resolution ({@code null} for a job whose resolution is not known yet). */
-    Map<String, Long> awaitingCostPerResolution(Connection connection) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement(AWAITING_COST_PER_RESOLUTION);
-                ResultSet rows = select.executeQuery()) {
-            Map<String, Long> counts = new HashMap<>();
-            while (rows.next()) {
-                counts.put(rows.getString(1), rows.getLong(2));
+    /** How many jobs submitted since {@code since} are on their way (no cost from RunPod yet), and their prices. */
+    OnItsWay onItsWay(Connection connection, Instant since) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(ON_ITS_WAY_SINCE)) {
+            setInstant(select, 1, since);
+            try (ResultSet row = select.executeQuery()) {
+                row.next();
+                return new OnItsWay(row.getLong(1), row.getBigDecimal(2));
             }
-            return counts;
         }
     }
 
@@ -223,6 +246,8 @@ final class JobTable {
         setInstant(statement, i++, job.finishedAt());
         statement.setString(i++, LedgerJson.write(job.route()));
         statement.setString(i++, LedgerJson.write(state));
+        // a new row, or a row reused by another run: whatever it counted stays counted per day, in ledger_spend
+        statement.setBigDecimal(i++, null);
         return i;
     }
 
@@ -250,6 +275,14 @@ final class JobTable {
 
     static boolean finished(JobState state) {
         return !UNFINISHED.contains(state.phase());
+    }
+
+    /** What a job counts against the budget, and when it was submitted (its day counts it). */
+    record Charge(BigDecimal usd, Instant submittedAt) {
+    }
+
+    /** Jobs submitted and not answered with a cost yet, and what they count. */
+    record OnItsWay(long jobs, BigDecimal usd) {
     }
 
     private static String runpodId(JobState state) {

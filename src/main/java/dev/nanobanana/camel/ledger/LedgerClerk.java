@@ -1,10 +1,13 @@
 package dev.nanobanana.camel.ledger;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -73,6 +76,20 @@ public final class LedgerClerk extends ServiceSupport {
             exchange.setProperty(JobExchange.JOB_KEY, key);
         }
         return admission;
+    }
+
+    /**
+     * Counts the job against the budget and records it as {@code submitting}, if its price fits under the cap; see
+     * {@link JobLedger#reserve}.
+     */
+    public Reservation reserve(Exchange exchange, JobState submitting, BigDecimal price, LocalDate firstDay,
+            Optional<BigDecimal> maxUsd) {
+        JobKey key = exchange.getProperty(JobExchange.JOB_KEY, JobKey.class);
+        if (key == null) {
+            throw new IllegalStateException("job " + submitting.jobId() + " is not in the job ledger, so it is not "
+                                            + "submitted");
+        }
+        return ledger.reserve(key, submitting, owner, price, firstDay, maxUsd);
     }
 
     /**

@@ -5,12 +5,13 @@ import java.time.LocalDate;
 import java.util.List;
 
 /**
- * What jobs cost: RunPod's price of each job with a result, summed per UTC day of its submission and per source, and
- * what the jobs that may be charging now will cost at most.
+ * What jobs cost, per UTC day of their submission and per source: RunPod's cost of each job, or its price when it may
+ * have been charged without RunPod saying so (in doubt, or no cost in the answer); a failed job costs nothing. Beside
+ * it, the jobs still in flight: submitted, not answered with a cost yet.
  *
  * @param days the days with a cost, in order of day and source
  * @param jobsInFlight jobs submitting or submitted, whose cost is not known yet
- * @param inFlightUsd their price by resolution, from the price table given
+ * @param inFlightUsd their prices
  */
 public record Spending(List<DailyCost> days, long jobsInFlight, BigDecimal inFlightUsd) {
 
@@ -23,7 +24,7 @@ public record Spending(List<DailyCost> days, long jobsInFlight, BigDecimal inFli
         return days.stream().map(DailyCost::costUsd).reduce(BigDecimal.ZERO, BigDecimal::add);
     }
 
-    /** The jobs of one source submitted on one UTC day that have a cost, and its sum in USD. */
+    /** What the jobs of one source submitted on one UTC day cost, in USD, and how many they are. */
     public record DailyCost(LocalDate day, String source, long jobs, BigDecimal costUsd) {
     }
 }

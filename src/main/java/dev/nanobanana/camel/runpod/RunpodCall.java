@@ -33,13 +33,13 @@ public final class RunpodCall extends AsyncProcessorSupport {
         RunsyncRequest of(Exchange exchange) throws Exception;
     }
 
-    /** What every call of a runtime shares. */
     /**
-     * @param before writes the job's state before a submit leaves; a failure stops the submit
+     * What every call of a runtime shares.
+     *
      * @param after writes the job's state once RunPod has answered; a failure must not fail the step
      */
     public record Calls(RunpodClient client, ImageSpool spool, JobSlots slots, Clock clock, SubmitMode mode,
-            Consumer<Exchange> before, Consumer<Exchange> after) {
+            Consumer<Exchange> after) {
 
         /** Submits the job's request, as the wire request makes it. */
         public RunpodCall submit(WireRequest wireRequest) {
@@ -77,11 +77,10 @@ public final class RunpodCall extends AsyncProcessorSupport {
             JobState state = JobExchange.state(exchange);
             switch (step) {
                 case SUBMIT -> {
+                    // the ledger holds the job as submitting since the budget counted it (BudgetGate): after a crash
+                    // from here on, its outcome is in doubt
                     path = calls.mode().path();
                     body = JSON.writeValueAsBytes(wireRequest.of(exchange));
-                    // written before the request leaves: after a crash, this job's outcome is in doubt
-                    JobExchange.update(exchange, current -> current.submitting(calls.clock().instant()));
-                    calls.before().accept(exchange);
                 }
                 case POLL -> {
                     path = "/status/" + state.result().id();
@@ -98,7 +97,13 @@ public final class RunpodCall extends AsyncProcessorSupport {
         calls.client().call(method, path, body).whenComplete((response, error) -> {
             try {
                 if (error != null) {
-                    throw error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                    Throwable cause = error instanceof CompletionException && error.getCause() != null
+                            ? error.getCause() : error;
+                    if (step == JobStep.SUBMIT && TransientFailures.leavesOutcomeUnknown(cause, step)) {
+                        // this request may have been charged: one sent again is counted again
+                        exchange.removeProperty(JobExchange.COUNTED);
+                    }
+                    throw cause;
                 }
                 answered(exchange, uri, response);
             } catch (Throwable failure) {

@@ -11,12 +11,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -44,8 +42,6 @@ abstract class JobLedgerBehaviour {
     static final Duration LEASE = Duration.ofMinutes(1);
     static final String A = "instance-a";
     static final String B = "instance-b";
-    static final Map<String, BigDecimal> PRICES = Map.of(
-            "1k", new BigDecimal("0.0875"), "2k", new BigDecimal("0.13"), "4k", new BigDecimal("0.175"));
 
     final TestClock clock = new TestClock(Instant.parse("2026-03-14T09:00:00Z"));
     private final List<JobLedger> opened = new ArrayList<>();
@@ -461,7 +457,7 @@ abstract class JobLedgerBehaviour {
         }
     }
 
-    // --- money
+    // --- paid images
 
     @Test
     void paidImagesThatWereNeverFetchedAreReopenedForTheInstanceThatAsksAndNothingElseIs() {
@@ -496,44 +492,6 @@ abstract class JobLedgerBehaviour {
         return failed;
     }
 
-    @Test
-    void spendingSumsWhatRunpodChargedPerDayAndSourceAndPricesWhatIsInFlight() {
-        LocalDate friday = LocalDate.parse("2026-03-13");
-        LocalDate saturday = friday.plusDays(1);
-        spend("inbox", "before", Instant.parse("2026-03-12T23:59:59Z"), "0.13");
-        spend("inbox", "late-friday", Instant.parse("2026-03-13T23:59:59.999Z"), "0.13");
-        spend("inbox", "friday", Instant.parse("2026-03-13T08:00:00Z"), "0.0875");
-        spend("s3-inbox", "friday", Instant.parse("2026-03-13T12:00:00Z"), "0.175");
-        spend("inbox", "saturday", Instant.parse("2026-03-14T00:00:00Z"), "0.13");
-        inFlight("two-k", "2k", true);
-        inFlight("two-k-again", "2k", false);
-        inFlight("four-k", "4k", false);
-        inFlight("unpriced", "8k", true);
-        deliver("no-cost", null);
-
-        Spending spending = ledger.spending(friday, saturday, PRICES);
-
-        assertThat(spending.days()).extracting(Spending.DailyCost::day, Spending.DailyCost::source,
-                Spending.DailyCost::jobs).containsExactly(
-                        org.assertj.core.groups.Tuple.tuple(friday, "inbox", 2L),
-                        org.assertj.core.groups.Tuple.tuple(friday, "s3-inbox", 1L),
-                        org.assertj.core.groups.Tuple.tuple(saturday, "inbox", 1L));
-        assertThat(spending.days()).extracting(Spending.DailyCost::costUsd).usingElementComparator(BigDecimal::compareTo)
-                .containsExactly(new BigDecimal("0.2175"), new BigDecimal("0.175"), new BigDecimal("0.13"));
-        assertThat(spending.totalUsd()).isEqualByComparingTo("0.5225");
-        assertThat(spending.jobsInFlight()).isEqualTo(4);
-        assertThat(spending.inFlightUsd()).isEqualByComparingTo("0.61");
-    }
-
-    @Test
-    void aDayWithoutJobsCostsNothing() {
-        Spending spending = ledger.spending(LocalDate.parse("2026-01-01"), LocalDate.parse("2026-01-01"), PRICES);
-
-        assertThat(spending.days()).isEmpty();
-        assertThat(spending.totalUsd()).isEqualByComparingTo("0");
-        assertThat(spending.inFlightUsd()).isEqualByComparingTo("0");
-    }
-
     // --- helpers
 
     static JobKey key(String jobId) {
@@ -560,20 +518,6 @@ abstract class JobLedgerBehaviour {
                 : SampleJobs.kept(submitted, cost)).delivered();
         ledger.save(key(jobId), delivered, A);
         return delivered;
-    }
-
-    private void spend(String source, String jobId, Instant submittedAt, String cost) {
-        JobKey key = new JobKey(source, jobId);
-        JobState received = SampleJobs.received(jobId, submittedAt);
-        ledger.admit(key, fingerprint(received), received, SampleJobs.ROUTE, A, LEASE);
-        ledger.save(key, SampleJobs.kept(SampleJobs.submitted(received, "rp-" + jobId, submittedAt), cost), A);
-    }
-
-    private void inFlight(String jobId, String resolution, boolean answered) {
-        JobState received = SampleJobs.received(jobId, "p", resolution, clock.instant());
-        admit(ledger, jobId, received, A);
-        ledger.save(key(jobId), answered ? SampleJobs.submitted(received, "rp-" + jobId, clock.instant())
-                : received.submitting(clock.instant()), A);
     }
 
     private String column(String column, String jobId) {
