@@ -1,0 +1,218 @@
+package dev.nanobanana.camel.kamelet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+
+import javax.imageio.ImageIO;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.PluginHelper;
+import org.apache.camel.support.ResourceHelper;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.nanobanana.camel.emulator.EmulatorSettings;
+import dev.nanobanana.camel.emulator.Operation;
+import dev.nanobanana.camel.emulator.RunpodEmulator;
+import dev.nanobanana.camel.job.JobFailedException;
+
+/**
+ * The kamelet {@code nano-banana-edit-action} used from a plain YAML route of someone else's application
+ * ({@code kamelet/edit-images.camel.yaml}), in a plain CamelContext that has no pipeline of its own: the kamelet adds
+ * it. Against the built-in emulator over loopback, with real folders and an H2 ledger.
+ */
+class EditActionKameletTest {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final String ROUTE = "direct:edit-images";
+    static final String SHOE = "{\"id\": \"shoe\", \"prompt\": \"Make the sneaker yellow\", "
+                               + "\"images\": [\"https://images.test/shoe.png\"]}";
+
+    @TempDir
+    Path work;
+    RunpodEmulator emulator;
+    CamelContext context;
+    ProducerTemplate template;
+    Path edited;
+
+    @BeforeEach
+    void startEmulator() throws Exception {
+        emulator = RunpodEmulator.start(EmulatorSettings.defaults()
+                .withLatency(Duration.ofMillis(50))
+                .withRunsyncWait(Duration.ofMillis(400)));
+        edited = work.resolve("edited");
+    }
+
+    @AfterEach
+    void stop() {
+        if (context != null) {
+            context.stop();
+        }
+        emulator.close();
+    }
+
+    /** The application's properties: where the kamelet sends jobs, and the pipeline's own nanobanana.* settings. */
+    Properties properties() {
+        Properties p = new Properties();
+        p.setProperty("runpod.endpoint-url", emulator.endpointUrl());
+        p.setProperty("runpod.api-key", emulator.apiKey());
+        p.setProperty("edited.dir", edited.toString());
+        p.setProperty("nanobanana.completed-dir", work.resolve("completed").toString());
+        p.setProperty("nanobanana.failed-dir", work.resolve("failed").toString());
+        p.setProperty("nanobanana.spool-dir", work.resolve("spool").toString());
+        p.setProperty("nanobanana.ledger.url", "jdbc:h2:file:" + work.resolve("state/ledger"));
+        p.setProperty("nanobanana.retry.initial-delay", "100");
+        p.setProperty("nanobanana.poll.initial-interval", "100");
+        return p;
+    }
+
+    /** Starts an application whose routes are the YAML route file, as Camel Main or Camel JBang would load it. */
+    void startApplication(Properties properties) throws Exception {
+        context = new DefaultCamelContext();
+        context.getPropertiesComponent().setInitialProperties(properties);
+        PluginHelper.getRoutesLoader(context).loadRoutes(
+                ResourceHelper.resolveMandatoryResource(context, "classpath:kamelet/edit-images.camel.yaml"));
+        context.start();
+        template = context.createProducerTemplate();
+    }
+
+    @Test
+    void jobSentToTheKameletAnswersItsRecordWithHeadersAndTheImageIsInTheSink() throws Exception {
+        startApplication(properties());
+
+        Exchange answer = template.request(ROUTE, exchange -> {
+            exchange.getIn().setBody(SHOE);
+            exchange.getIn().setHeader("orderId", "A-17");
+        });
+
+        assertThat(answer.getException()).isNull();
+        JsonNode record = JSON.readTree(answer.getMessage().getBody(String.class));
+        assertThat(record.get("jobId").asText()).isEqualTo("shoe");
+        assertThat(record.get("status").asText()).isEqualTo("COMPLETED");
+        assertThat(record.get("costUsd").decimalValue()).isEqualByComparingTo("0.0875");
+        assertThat(answer.getMessage().getHeaders()).contains(
+                Map.entry("NanoBananaJobId", "shoe"),
+                Map.entry("NanoBananaStatus", "COMPLETED"),
+                Map.entry("NanoBananaImageFile", "shoe.png"),
+                Map.entry("NanoBananaRecordFile", "shoe.json"),
+                Map.entry("NanoBananaRunpodId", record.get("runpodId").asText()),
+                Map.entry("Content-Type", "application/json"),
+                Map.entry("orderId", "A-17"));
+        assertThat(answer.getMessage().getHeader("NanoBananaCostUsd", BigDecimal.class)).isEqualByComparingTo("0.0875");
+        assertThat(record.get("runpodId").asText()).startsWith("sync-");
+        assertThat(ImageIO.read(edited.resolve("shoe.png").toFile()).getWidth()).isEqualTo(1024);
+        assertThat(JSON.readTree(edited.resolve("shoe.json").toFile())).isEqualTo(record);
+        assertThat(emulator.requests(Operation.RUNSYNC)).hasSize(1);
+    }
+
+    @Test
+    void sameJobSentAgainIsAnsweredWithItsFirstResultAndNotPaidAgain() throws Exception {
+        startApplication(properties());
+
+        String first = template.requestBody(ROUTE, SHOE, String.class);
+        Exchange again = template.request(ROUTE, exchange -> exchange.getIn().setBody(SHOE));
+
+        assertThat(again.getException()).isNull();
+        assertThat(again.getMessage().getHeader("NanoBananaStatus")).isEqualTo("COMPLETED");
+        JsonNode answer = JSON.readTree(again.getMessage().getBody(String.class));
+        assertThat(answer.get("runpodId")).isEqualTo(JSON.readTree(first).get("runpodId"));
+        assertThat(answer.get("imageFile").asText()).isEqualTo("shoe.png");
+        assertThat(emulator.requests(Operation.RUNSYNC)).hasSize(1);
+    }
+
+    @Test
+    void jobRunpodFailsFailsTheCallersExchangeWithTheReasonAndLeavesItsErrorRecord() throws Exception {
+        startApplication(properties());
+        String job = "{\"id\": \"lost\", \"prompt\": \"p\", \"images\": [\"https://example.invalid/missing.png\"]}";
+
+        Exchange answer = template.request(ROUTE, exchange -> exchange.getIn().setBody(job));
+
+        assertThat(answer.getException()).isInstanceOf(JobFailedException.class)
+                .hasMessageStartingWith("Job lost did not complete: RunPod reports the job FAILED")
+                .hasMessageContaining("Invalid image URL in images array: https://example.invalid/missing.png")
+                .hasMessageEndingWith("(see lost.error.json)");
+        assertThat(answer.getMessage().getBody(String.class)).isEqualTo(job);
+        assertThat(answer.getMessage().getHeader("NanoBananaStatus")).isEqualTo("FAILED");
+        JsonNode record = JSON.readTree(edited.resolve("failed/lost.error.json").toFile());
+        assertThat(record.get("runpodStatus").asText()).isEqualTo("FAILED");
+        assertThat(answer.getMessage().getHeader("NanoBananaRunpodId")).isEqualTo(record.get("runpodId").asText());
+        assertThat(emulator.requests(Operation.RUNSYNC)).hasSize(1);
+    }
+
+    @Test
+    void invalidJobFailsWithWhatIsWrongAndNothingIsSent() throws Exception {
+        startApplication(properties());
+
+        assertThatThrownBy(() -> template.requestBody(ROUTE, "{\"id\": \"typo\", \"promt\": \"p\", "
+                                                             + "\"images\": [\"https://images.test/a.png\"]}"))
+                .cause().isInstanceOf(JobFailedException.class)
+                .hasMessageContaining("unknown field \"promt\" (did you mean \"prompt\"?)");
+        assertThat(edited.resolve("failed/typo.error.json")).exists();
+        assertThat(emulator.requests()).isEmpty();
+    }
+
+    @Test
+    void everyRouteThatUsesTheKameletSharesTheOnePipeline() throws Exception {
+        startApplication(properties());
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                // no endpoint or key of its own: the pipeline the first kamelet added has them
+                from("direct:second").to("kamelet:nano-banana-edit-action");
+            }
+        });
+
+        template.requestBody(ROUTE, SHOE);
+        String record = template.requestBody("direct:second",
+                "{\"id\": \"mug\", \"prompt\": \"p\", \"images\": [\"https://images.test/mug.png\"]}", String.class);
+
+        assertThat(JSON.readTree(record).get("status").asText()).isEqualTo("COMPLETED");
+        // the second kamelet names no sink: its image goes to the pipeline's own, nanobanana.completed-dir
+        assertThat(work.resolve("completed/mug.png")).exists();
+        assertThat(edited.resolve("mug.png")).doesNotExist();
+        assertThat(edited.resolve("shoe.png")).exists();
+        assertThat(emulator.requests(Operation.RUNSYNC)).hasSize(2);
+    }
+
+    @Test
+    void kameletNamingAnotherEndpointThanThePipelineInItsContextIsRefused() throws Exception {
+        startApplication(properties());
+
+        assertThatThrownBy(() -> context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:elsewhere").to("kamelet:nano-banana-edit-action?endpointUrl=http://127.0.0.1:9/other");
+            }
+        })).rootCause().hasMessage("kamelet nano-banana-edit-action: endpointUrl http://127.0.0.1:9/other differs from "
+                                   + emulator.endpointUrl() + ", where the nano-banana pipeline of this CamelContext "
+                                   + "sends its jobs (one per context): leave endpointUrl out, or set "
+                                   + "nanobanana.endpoint-url");
+    }
+
+    @Test
+    void withoutAnApiKeyTheApplicationDoesNotStartAndSaysWhatToSet() {
+        Properties properties = properties();
+        properties.setProperty("runpod.api-key", "");
+
+        assertThatThrownBy(() -> startApplication(properties))
+                .rootCause().hasMessage("kamelet nano-banana-edit-action has no RunPod API key: set its apiKey "
+                                        + "parameter, or RUNPOD_API_KEY (or nanobanana.api-key)");
+        assertThat(emulator.requests()).isEmpty();
+    }
+}
