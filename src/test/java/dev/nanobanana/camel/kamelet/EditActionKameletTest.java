@@ -2,10 +2,8 @@ package dev.nanobanana.camel.kamelet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
 
 import java.math.BigDecimal;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -20,6 +18,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.model.ModelCamelContext;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
 import org.junit.jupiter.api.AfterEach;
@@ -27,6 +26,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.nanobanana.camel.NanoBananaErrorHandling;
+import dev.nanobanana.camel.NanoBananaRoutes;
 import dev.nanobanana.camel.emulator.EmulatorSettings;
 import dev.nanobanana.camel.emulator.Operation;
 import dev.nanobanana.camel.emulator.RunpodEmulator;
@@ -188,6 +189,30 @@ class EditActionKameletTest {
         assertThat(edited.resolve("mug.png")).doesNotExist();
         assertThat(edited.resolve("shoe.png")).exists();
         assertThat(emulator.requests(Operation.RUNSYNC)).hasSize(2);
+    }
+
+    @Test
+    void applicationThatAddsThePipelineItselfHasTheKameletUseIt() throws Exception {
+        Properties properties = properties();
+        properties.setProperty("nanobanana.endpoint-url", emulator.endpointUrl());
+        properties.setProperty("nanobanana.api-key", emulator.apiKey());
+        context = new DefaultCamelContext();
+        context.getPropertiesComponent().setInitialProperties(properties);
+        context.addRoutes(new NanoBananaErrorHandling());
+        context.addRoutes(new NanoBananaRoutes());
+        int pipelineRoutes = ((ModelCamelContext) context).getRouteDefinitions().size();
+        PluginHelper.getRoutesLoader(context).loadRoutes(
+                ResourceHelper.resolveMandatoryResource(context, "classpath:kamelet/edit-images.camel.yaml"));
+        context.start();
+        template = context.createProducerTemplate();
+
+        String record = template.requestBody(ROUTE, SHOE, String.class);
+
+        assertThat(JSON.readTree(record).get("status").asText()).isEqualTo("COMPLETED");
+        assertThat(edited.resolve("shoe.png")).exists();
+        // the application's routes, the kamelet's route and the YAML route: no second pipeline
+        assertThat(context.getRoutes()).hasSize(pipelineRoutes + 2);
+        assertThat(emulator.requests(Operation.RUNSYNC)).hasSize(1);
     }
 
     @Test
