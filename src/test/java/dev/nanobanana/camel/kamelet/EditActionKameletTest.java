@@ -4,13 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
+import java.util.stream.Stream;
 
 import javax.imageio.ImageIO;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.CamelContext;
@@ -25,6 +32,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 import dev.nanobanana.camel.NanoBananaErrorHandling;
 import dev.nanobanana.camel.NanoBananaRoutes;
@@ -45,6 +53,8 @@ class EditActionKameletTest {
     static final String SHOE = "{\"id\": \"shoe\", \"prompt\": \"Make the sneaker yellow\", "
                                + "\"images\": [\"https://images.test/shoe.png\"]}";
 
+    static final String API_KEY = "rpa_KAMELET5e1dSECRETKEY";
+
     @TempDir
     Path work;
     RunpodEmulator emulator;
@@ -55,6 +65,7 @@ class EditActionKameletTest {
     @BeforeEach
     void startEmulator() throws Exception {
         emulator = RunpodEmulator.start(EmulatorSettings.defaults()
+                .withApiKey(API_KEY)
                 .withLatency(Duration.ofMillis(50))
                 .withRunsyncWait(Duration.ofMillis(400)));
         edited = work.resolve("edited");
@@ -85,7 +96,12 @@ class EditActionKameletTest {
 
     /** Starts an application whose routes are the YAML route file, as Camel Main or Camel JBang would load it. */
     void startApplication(Properties properties) throws Exception {
+        startApplication(properties, false);
+    }
+
+    void startApplication(Properties properties, boolean tracing) throws Exception {
         context = new DefaultCamelContext();
+        context.setTracing(tracing);
         context.getPropertiesComponent().setInitialProperties(properties);
         PluginHelper.getRoutesLoader(context).loadRoutes(
                 ResourceHelper.resolveMandatoryResource(context, "classpath:kamelet/edit-images.camel.yaml"));
@@ -228,6 +244,51 @@ class EditActionKameletTest {
                                    + emulator.endpointUrl() + ", where the nano-banana pipeline of this CamelContext "
                                    + "sends its jobs (one per context): leave endpointUrl out, or set "
                                    + "nanobanana.endpoint-url");
+    }
+
+    @Test
+    void theApiKeyAppearsInNoLogLineAnswerRecordOrFileWhateverHappens() throws Exception {
+        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        Logger camel = (Logger) LoggerFactory.getLogger("org.apache.camel");
+        Logger ours = (Logger) LoggerFactory.getLogger("dev.nanobanana");
+        Level camelLevel = camel.getLevel();
+        Level ourLevel = ours.getLevel();
+        ListAppender<ILoggingEvent> logs = new ListAppender<>();
+        logs.start();
+        root.addAppender(logs);
+        camel.setLevel(Level.DEBUG);
+        ours.setLevel(Level.DEBUG);
+        try {
+            startApplication(properties(), true);
+            Exchange completed = template.request(ROUTE, exchange -> exchange.getIn().setBody(SHOE));
+            Exchange failed = template.request(ROUTE, exchange -> exchange.getIn().setBody(
+                    "{\"id\": \"lost\", \"prompt\": \"p\", \"images\": [\"https://example.invalid/a.png\"]}"));
+            Exchange invalid = template.request(ROUTE, exchange -> exchange.getIn().setBody("{\"promt\": \"p\"}"));
+            context.stop();
+
+            assertThat(completed.getMessage().getBody(String.class)).doesNotContain(API_KEY);
+            assertThat(completed.getMessage().getHeaders().toString()).doesNotContain(API_KEY);
+            assertThat(failed.getException()).hasMessageNotContaining(API_KEY);
+            assertThat(invalid.getException()).hasMessageNotContaining(API_KEY);
+        } finally {
+            root.detachAppender(logs);
+            camel.setLevel(camelLevel);
+            ours.setLevel(ourLevel);
+        }
+        assertThat(emulator.requests(Operation.RUNSYNC)).hasSize(2)
+                .allSatisfy(request -> assertThat(request.authorized()).isTrue());
+        assertThat(logs.list).hasSizeGreaterThan(100).allSatisfy(event -> {
+            assertThat(event.getFormattedMessage()).doesNotContain(API_KEY);
+            if (event.getThrowableProxy() != null) {
+                assertThat(event.getThrowableProxy().getMessage()).doesNotContain(API_KEY);
+            }
+        });
+        try (Stream<Path> files = Files.walk(work)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                assertThat(Files.readString(file, StandardCharsets.ISO_8859_1)).as(file.toString())
+                        .doesNotContain(API_KEY);
+            }
+        }
     }
 
     @Test
