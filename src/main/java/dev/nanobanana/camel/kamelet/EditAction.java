@@ -46,6 +46,7 @@ public class EditAction extends AsyncProcessorSupport implements CamelContextAwa
     private String endpointUrl;
     private String completedSink;
     private String failedSink;
+    private String callingRoute = "nano-banana-edit-action";
     private AsyncProducer pipeline;
 
     @Override
@@ -72,6 +73,16 @@ public class EditAction extends AsyncProcessorSupport implements CamelContextAwa
 
     public void setFailedSink(String failedSink) {
         this.failedSink = blankAsNull(failedSink);
+    }
+
+    /**
+     * The id of the route that calls the kamelet: with the job's id, the job's key in the ledger. Not the kamelet's own
+     * route, whose id Camel numbers in the order kamelets are created, which changes as routes are added.
+     */
+    public void setCallingRoute(String callingRoute) {
+        if (callingRoute != null && !callingRoute.isBlank()) {
+            this.callingRoute = callingRoute.trim();
+        }
     }
 
     /**
@@ -119,7 +130,7 @@ public class EditAction extends AsyncProcessorSupport implements CamelContextAwa
             job.getIn().setHeader(Exchange.FILE_NAME, fileName);
         }
         // with the job's id, its key in the ledger: a job sent again from the same route is never paid twice
-        job.setProperty(JobExchange.SOURCE, caller.getFromRouteId() != null ? caller.getFromRouteId() : "kamelet");
+        job.setProperty(JobExchange.SOURCE, callingRoute);
         if (completedSink != null) {
             job.setProperty(JobExchange.COMPLETED_SINK, completedSink);
         }
@@ -174,7 +185,7 @@ public class EditAction extends AsyncProcessorSupport implements CamelContextAwa
     @Override
     public String toString() {
         // never the API key
-        return "EditAction[endpointUrl=" + endpointUrl + ", completedSink=" + completedSink + ", failedSink="
-               + failedSink + "]";
+        return "EditAction[callingRoute=" + callingRoute + ", endpointUrl=" + endpointUrl + ", completedSink="
+               + completedSink + ", failedSink=" + failedSink + "]";
     }
 }
