@@ -154,6 +154,21 @@ class EditActionKameletTest {
     }
 
     @Test
+    void jobWithoutAnIdIsNamedAfterTheFileItCameFrom() throws Exception {
+        startApplication(properties());
+
+        Exchange answer = template.request(ROUTE, exchange -> {
+            exchange.getIn().setBody("prompt: Make the vase blue\nimages:\n  - https://images.test/vase.png\n");
+            exchange.getIn().setHeader(Exchange.FILE_NAME, "vase.yaml");
+        });
+
+        assertThat(answer.getException()).isNull();
+        assertThat(answer.getMessage().getHeader("NanoBananaJobId")).isEqualTo("vase");
+        assertThat(edited.resolve("vase.png")).exists();
+        assertThat(emulator.requests(Operation.RUNSYNC)).hasSize(1);
+    }
+
+    @Test
     void jobRunpodFailsFailsTheCallersExchangeWithTheReasonAndLeavesItsErrorRecord() throws Exception {
         startApplication(properties());
         String job = "{\"id\": \"lost\", \"prompt\": \"p\", \"images\": [\"https://example.invalid/missing.png\"]}";
