@@ -18,6 +18,7 @@ import dev.nanobanana.camel.ledger.JobKey;
 import dev.nanobanana.camel.ledger.JobPhase;
 import dev.nanobanana.camel.ledger.LedgerClerk;
 import dev.nanobanana.camel.ledger.StoredJob;
+import dev.nanobanana.camel.sink.ResultRecord;
 
 /**
  * The ledger's word before anything is paid. A job new to it, or whose earlier run failed, goes on. One delivered
@@ -55,13 +56,13 @@ final class JobAdmission extends AsyncProcessorSupport {
             case DONE -> {
                 LOG.info("Job {} was delivered already ({}): not sent again. To run it again, give it another id",
                         admission.job().key(), where(admission.job()));
-                exchange.setProperty(JobExchange.OUTCOME, outcomeOf(admission.job()));
+                endAsInLedger(exchange, admission.job());
             }
             case IN_DOUBT -> {
                 LOG.warn("Job {} may have run at RunPod already ({}; its outcome is unknown): not sent again. Look for "
                          + "it in your RunPod console; to run it again, give it another id", admission.job().key(),
                         where(admission.job()));
-                exchange.setProperty(JobExchange.OUTCOME, outcomeOf(admission.job()));
+                endAsInLedger(exchange, admission.job());
             }
             case RUNNING -> {
                 LOG.info("Job {} is on its way already ({}): not sent again; its file waits for it",
@@ -90,14 +91,26 @@ final class JobAdmission extends AsyncProcessorSupport {
                     lookAgain(exchange, callback, key);
                     return;
                 }
-                exchange.setProperty(JobExchange.OUTCOME, job == null
-                        ? JobOutcome.failed(key.jobId(), "the job left the ledger while waited for", null)
-                        : outcomeOf(job));
+                if (job == null) {
+                    exchange.setProperty(JobExchange.OUTCOME,
+                            JobOutcome.failed(key.jobId(), "the job left the ledger while waited for", null));
+                } else {
+                    endAsInLedger(exchange, job);
+                }
             } catch (RuntimeException e) {
                 exchange.setException(e);
             }
             callback.done(false);
         }, LOOK_AGAIN_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /** The job ends as the ledger says it ended; one delivered already answers with its earlier result. */
+    private static void endAsInLedger(Exchange exchange, StoredJob job) {
+        exchange.setProperty(JobExchange.OUTCOME, outcomeOf(job));
+        if (job.phase() == JobPhase.DELIVERED) {
+            String image = job.key().jobId() + "." + job.state().job().imageExtension();
+            exchange.setProperty(JobExchange.RECORD, ResultRecord.of(job.state(), image, job.finishedAt()));
+        }
     }
 
     private static JobOutcome outcomeOf(StoredJob job) {

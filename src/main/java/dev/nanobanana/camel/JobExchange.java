@@ -17,6 +17,11 @@ public final class JobExchange {
     /** Where the job ended: a {@link dev.nanobanana.camel.job.JobOutcome}. */
     public static final String OUTCOME = "NanoBananaOutcome";
     /**
+     * What the job's record in its sink says: a {@link dev.nanobanana.camel.sink.ResultRecord} or an
+     * {@link dev.nanobanana.camel.sink.ErrorRecord}, once written; for a job delivered already, its earlier result.
+     */
+    public static final String RECORD = "NanoBananaRecord";
+    /**
      * The endpoint that takes the images and records of completed jobs, set by the route that picks the job file up;
      * the folder {@code nanobanana.completed-dir} when it is not set.
      */

@@ -10,9 +10,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
@@ -45,6 +42,7 @@ import dev.nanobanana.camel.sink.ErrorRecord;
 import dev.nanobanana.camel.sink.ErrorRecords;
 import dev.nanobanana.camel.sink.ImageDownload;
 import dev.nanobanana.camel.sink.ImageSpool;
+import dev.nanobanana.camel.sink.RecordFormat;
 import dev.nanobanana.camel.sink.ResultRecord;
 
 /**
@@ -80,12 +78,10 @@ public class NanoBananaRoutes extends RouteBuilder {
     public static final String BUDGET = "nanobananaBudget";
     /** The claims on job files that keep two instances on one inbox from taking the same file. */
     public static final String FILE_CLAIMS = "nanobananaFileClaims";
+    /** The {@link NanoBananaSettings} the pipeline of a context runs with; bound once the pipeline is added. */
+    public static final String SETTINGS = "nanobananaSettings";
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(NanoBananaRoutes.class);
-    private static final ObjectMapper RECORDS = new ObjectMapper()
-            .registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-            .enable(SerializationFeature.INDENT_OUTPUT);
 
     private final NanoBananaSettings given;
     private final Clock clock = Clock.systemUTC();
@@ -103,6 +99,7 @@ public class NanoBananaRoutes extends RouteBuilder {
     public void configure() throws Exception {
         NanoBananaSettings.addDefaults(getContext());
         NanoBananaSettings settings = given != null ? given : NanoBananaSettings.from(getContext());
+        bindToRegistry(SETTINGS, settings);
         ImageSpool spool = new ImageSpool(Path.of(settings.spoolDir()));
         RunpodClient runpod = new RunpodClient(settings.endpointUrl(), settings.apiKey(), settings.connectTimeout(),
                 settings.readTimeout(), spool.dir());
@@ -329,8 +326,9 @@ public class NanoBananaRoutes extends RouteBuilder {
     private void resultRecordMessage(Exchange exchange) throws Exception {
         JobState state = JobExchange.state(exchange);
         String image = state.job().id() + "." + state.job().imageExtension();
-        sinkMessage(exchange, state.jobId() + ".json", "application/json",
-                RECORDS.writeValueAsBytes(ResultRecord.of(state, image, clock.instant())));
+        ResultRecord record = ResultRecord.of(state, image, clock.instant());
+        exchange.setProperty(JobExchange.RECORD, record);
+        sinkMessage(exchange, state.jobId() + ".json", "application/json", RecordFormat.bytes(record));
     }
 
     private void delivered(Exchange exchange) {
@@ -376,7 +374,8 @@ public class NanoBananaRoutes extends RouteBuilder {
     private void failed(Exchange exchange, ErrorRecord record) throws Exception {
         String id = record.jobId() != null ? record.jobId() : "job-" + exchange.getExchangeId();
         String file = id + ".error.json";
-        sinkMessage(exchange, file, "application/json", RECORDS.writeValueAsBytes(record));
+        exchange.setProperty(JobExchange.RECORD, record);
+        sinkMessage(exchange, file, "application/json", RecordFormat.bytes(record));
         JobState state = JobExchange.state(exchange);
         if (state != null && !state.paidAndKept()) {
             exchange.setProperty(JobExchange.STATE, state.failed(TransientFailures.leavesOutcomeUnknown(
