@@ -48,7 +48,9 @@ public record NanoBananaSettings(
         String ledgerUser,
         String ledgerPassword,
         Duration ledgerLease,
-        String instanceId) {
+        String instanceId,
+        Duration healthInterval,
+        Duration progressInterval) {
 
     public static final String PREFIX = "nanobanana.";
     public static final String RUNPOD_ENDPOINT = "https://api.runpod.ai/v2/google-nano-banana-2-edit";
@@ -120,6 +122,8 @@ public record NanoBananaSettings(
         d.put("emulator.runsync-wait", "90s");
         d.put("emulator.faults", "");
         d.put("emulator.fetch-inputs", "false");
+        d.put("health.interval", "15s");
+        d.put("progress.interval", "10s");
         return Collections.unmodifiableMap(d);
     }
 
@@ -179,7 +183,9 @@ public record NanoBananaSettings(
                 values.text("ledger.user"),
                 values.text("ledger.password"),
                 values.duration("ledger.lease"),
-                instanceId(values.text("instance-id")));
+                instanceId(values.text("instance-id")),
+                positive(values, "health.interval"),
+                values.duration("progress.interval"));
     }
 
     /** The same settings aimed at another endpoint, such as the built-in emulator. */
@@ -188,7 +194,16 @@ public record NanoBananaSettings(
                 maxJobFileBytes, concurrency, rateMaxRequests, ratePeriod, defaultResolution, defaultOutputFormat,
                 connectTimeout, readTimeout, retryMaxAttempts, retryInitialDelay, retryMultiplier, retryMaxDelay,
                 retryPaidImageFor, pollInitialInterval, pollMaxInterval, pollMultiplier, pollDeadline, submitMode,
-                resubmitInDoubt, ledgerUrl, ledgerUser, ledgerPassword, ledgerLease, instanceId);
+                resubmitInDoubt, ledgerUrl, ledgerUser, ledgerPassword, ledgerLease, instanceId, healthInterval,
+                progressInterval);
+    }
+
+    private static Duration positive(NanoBananaProperties values, String key) {
+        Duration duration = values.duration(key);
+        if (duration.isZero()) {
+            throw new IllegalArgumentException(PREFIX + key + " must be a duration above zero, such as 15s");
+        }
+        return duration;
     }
 
     /**
