@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -129,6 +130,18 @@ public final class JobMetrics {
 
     public MeterRegistry registry() {
         return registry;
+    }
+
+    /**
+     * Adds a gauge of another part of the pipeline, such as the budget left, beside these meters: {@code name} as
+     * Micrometer writes it ({@code nanobanana.budget.remaining.usd} is scraped as
+     * {@code nanobanana_budget_remaining_usd}).
+     */
+    public void gauge(String name, String description, Supplier<Number> value) {
+        if (!name.startsWith("nanobanana.")) {
+            throw new IllegalArgumentException("a pipeline metric's name starts with nanobanana., not " + name);
+        }
+        Gauge.builder(name, value).description(description).register(registry);
     }
 
     /** A job enters the pipeline: counted, timed from now, and counted as ended whichever way its exchange ends. */
