@@ -62,7 +62,9 @@ class HealthAndMetricsIT {
     void readinessGoesDownWhileRunpodIsAwayAndUpWhenItIsBackWhileLivenessStaysUp() throws Exception {
         int port = freePort();
         emulator = RunpodEmulator.start(EmulatorSettings.defaults().withPort(port).withApiKey(KEY));
-        start(KEY, Map.of());
+        int managementPort = freePort();
+        start(KEY, Map.of("CAMEL_MANAGEMENT_PORT", String.valueOf(managementPort)));
+        assertThat(runtime.managementUrl()).isEqualTo("http://127.0.0.1:" + managementPort);
         awaitReady();
 
         emulator.close();

@@ -42,9 +42,11 @@ final class RuntimeProcess {
     void start() throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString()));
-        // a free port for the management server: 8080 may be taken on the machine that runs the tests, and two
-        // instances run side by side; a test's own -D comes later and wins
-        command.add("-Dcamel.management.port=0");
+        // a free port for the management server, unless the test names one: 8080 may be taken on the machine that
+        // runs the tests, and two instances run side by side; a test's own -D comes later and wins
+        if (!environment.containsKey("CAMEL_MANAGEMENT_PORT")) {
+            command.add("-Dcamel.management.port=0");
+        }
         command.addAll(jvmOptions);
         command.addAll(List.of("-jar", FatJarIT.APP_JAR.toAbsolutePath().toString()));
         ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true)
