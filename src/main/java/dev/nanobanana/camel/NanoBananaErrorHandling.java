@@ -10,6 +10,7 @@ import org.apache.camel.model.RouteConfigurationDefinition;
 
 import dev.nanobanana.camel.ledger.ClaimLostException;
 import dev.nanobanana.camel.ledger.LedgerException;
+import dev.nanobanana.camel.observe.JobMetrics;
 import dev.nanobanana.camel.runpod.PaidImageRetries;
 import dev.nanobanana.camel.runpod.RetryBookkeeping;
 import dev.nanobanana.camel.runpod.TransientFailures;
@@ -44,7 +45,7 @@ public class NanoBananaErrorHandling extends RouteConfigurationBuilder {
         // a job waiting for its next attempt holds no thread
         configuration.errorHandler(defaultErrorHandler().asyncDelayedRedelivery().onExceptionOccurred(
                 new RetryBookkeeping(settings.retryMaxAttempts(), settings.retryMaxDelay(), transientFailures,
-                        paidImages, Clock.systemUTC())));
+                        paidImages, Clock.systemUTC(), JobMetrics.of(getContext())::retried)));
 
         // another instance took the job over (this one's lease ran out): it is that instance's to finish
         configuration.onException(ClaimLostException.class)

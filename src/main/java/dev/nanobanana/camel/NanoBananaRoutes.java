@@ -31,6 +31,10 @@ import dev.nanobanana.camel.ledger.JobLedger;
 import dev.nanobanana.camel.ledger.JobPhase;
 import dev.nanobanana.camel.ledger.JobState;
 import dev.nanobanana.camel.ledger.LedgerClerk;
+import dev.nanobanana.camel.observe.FailureReason;
+import dev.nanobanana.camel.observe.JobMetrics;
+import dev.nanobanana.camel.observe.ProgressLog;
+import dev.nanobanana.camel.observe.ReadinessProbes;
 import dev.nanobanana.camel.runpod.AnswerBody;
 import dev.nanobanana.camel.runpod.Polling;
 import dev.nanobanana.camel.runpod.RunpodCall;
@@ -111,6 +115,12 @@ public class NanoBananaRoutes extends RouteBuilder {
         BudgetGate budget = new BudgetGate(clerk, settings.prices(), settings.budget(), clock, waits);
         bindToRegistry(BUDGET, budget);
         followTheContext(slots, budget, clerk);
+        JobMetrics metrics = JobMetrics.of(getContext()).watch(slots);
+        metrics.gauge("nanobanana.budget.reached", "1 while the budget cap holds jobs back unsent, else 0",
+                () -> budget.reached() ? 1 : 0);
+        metrics.gauge("nanobanana.budget.waiting.jobs", "Jobs waiting, unsent, for the budget", budget::waitingJobs);
+        getContext().addService(new ProgressLog(metrics, settings.progressInterval(), getContext()));
+        ReadinessProbes.install(getContext(), settings, runpod, clerk.ledger());
         Polling polling = new Polling(settings.pollInitialInterval(), settings.pollMaxInterval(),
                 settings.pollMultiplier(), settings.pollDeadline(), clock);
         ErrorRecords errorRecords = new ErrorRecords(clock);
@@ -133,6 +143,7 @@ public class NanoBananaRoutes extends RouteBuilder {
 
         // read, checked and admitted by the ledger: nothing is paid before
         from(JOB).routeId("nanobanana-job").routeConfigurationId(NanoBananaErrorHandling.ID)
+                .process(metrics::received)
                 .process(exchange -> defaultSinks(exchange, completedFolder, failedFolder))
                 .process(new JobPreparation(new JobValidator(settings.defaultResolution(),
                         settings.defaultOutputFormat()), clock))
@@ -164,6 +175,7 @@ public class NanoBananaRoutes extends RouteBuilder {
 
         // a job this instance must finish after a restart, or take over: from where its state says
         from(RESUME).routeId("nanobanana-resume").routeConfigurationId(NanoBananaErrorHandling.ID)
+                .process(metrics::received)
                 .choice()
                     .when(phase(JobPhase.SUBMITTING))
                         .process(exchange -> inDoubt(exchange, settings))
@@ -198,17 +210,18 @@ public class NanoBananaRoutes extends RouteBuilder {
                     .process(this::imageMessage)
                     .toD("${exchangeProperty." + JobExchange.COMPLETED_SINK + "}")
                     .process(exchange -> JobExchange.update(exchange, JobState::withImageStored))
+                    .process(metrics::imageWritten)
                 .end()
                 .process(this::resultRecordMessage)
                 .toD("${exchangeProperty." + JobExchange.COMPLETED_SINK + "}")
-                .process(this::delivered)
+                .process(exchange -> delivered(exchange, metrics))
                 .process(clerk::note);
 
         from(FAILED_SINK).routeId("nanobanana-failed-sink")
                 .process(slots::release)
                 .threads().executorService(deliveryThreads)
                 .process(exchange -> cancelUnfinished(exchange, runpod, settings))
-                .process(exchange -> failed(exchange, errorRecords.of(exchange)))
+                .process(exchange -> failed(exchange, errorRecords.of(exchange), metrics))
                 .toD("${exchangeProperty." + JobExchange.FAILED_SINK + "}")
                 .process(clerk::recordOrPostpone);
     }
@@ -318,6 +331,7 @@ public class NanoBananaRoutes extends RouteBuilder {
         EditJob job = state.job();
         File image = state.keptImage().toFile();
         sinkMessage(exchange, job.id() + "." + job.imageExtension(), "image/" + job.imageExtension(), image);
+        JobMetrics.imageToWrite(exchange, image.length());
         if (exchange.getProperty(JobExchange.COMPLETED_SINK, String.class).startsWith("file:")) {
             exchange.getIn().setHeader(Exchange.FILE_LOCAL_WORK_PATH, image.getPath());
         }
@@ -331,7 +345,7 @@ public class NanoBananaRoutes extends RouteBuilder {
         sinkMessage(exchange, state.jobId() + ".json", "application/json", RecordFormat.bytes(record));
     }
 
-    private void delivered(Exchange exchange) {
+    private void delivered(Exchange exchange, JobMetrics metrics) {
         JobState state = JobExchange.state(exchange);
         ImageSpool.discard(state.keptImage());
         exchange.setProperty(JobExchange.STATE, state.delivered());
@@ -339,6 +353,7 @@ public class NanoBananaRoutes extends RouteBuilder {
         String image = id + "." + state.job().imageExtension();
         RunpodResult result = state.result();
         exchange.setProperty(JobExchange.OUTCOME, JobOutcome.completed(id, image, id + ".json"));
+        metrics.completed(exchange);
         log.info("Job {} completed: {} (RunPod job {}, cost {} USD)", id, image, result.id(),
                 result.cost().map(Object::toString).orElse("unknown"));
     }
@@ -371,7 +386,7 @@ public class NanoBananaRoutes extends RouteBuilder {
         }
     }
 
-    private void failed(Exchange exchange, ErrorRecord record) throws Exception {
+    private void failed(Exchange exchange, ErrorRecord record, JobMetrics metrics) throws Exception {
         String id = record.jobId() != null ? record.jobId() : "job-" + exchange.getExchangeId();
         String file = id + ".error.json";
         exchange.setProperty(JobExchange.RECORD, record);
@@ -382,6 +397,8 @@ public class NanoBananaRoutes extends RouteBuilder {
                     JobExchange.failure(exchange), JobExchange.step(exchange))));
         }
         exchange.setProperty(JobExchange.OUTCOME, JobOutcome.failed(id, record.reason(), file));
+        metrics.failed(exchange, FailureReason.of(JobExchange.failure(exchange), JobExchange.step(exchange),
+                record.runpodStatus()));
         log.warn("Job {} failed: {}", id, record.reason());
     }
 

@@ -55,7 +55,9 @@ public record NanoBananaSettings(
         String instanceId,
         PriceTable prices,
         BudgetCap budget,
-        boolean dryRun) {
+        boolean dryRun,
+        Duration healthInterval,
+        Duration progressInterval) {
 
     public static final String PREFIX = "nanobanana.";
     public static final String RUNPOD_ENDPOINT = "https://api.runpod.ai/v2/google-nano-banana-2-edit";
@@ -134,6 +136,8 @@ public record NanoBananaSettings(
         d.put("emulator.runsync-wait", "90s");
         d.put("emulator.faults", "");
         d.put("emulator.fetch-inputs", "false");
+        d.put("health.interval", "15s");
+        d.put("progress.interval", "10s");
         return Collections.unmodifiableMap(d);
     }
 
@@ -197,7 +201,9 @@ public record NanoBananaSettings(
                 instanceId(values.text("instance-id")),
                 new PriceTable(values.usd("price.1k"), values.usd("price.2k"), values.usd("price.4k")),
                 new BudgetCap(values.optionalUsd("budget.max-usd"), BudgetPeriod.of(values.text("budget.period"))),
-                values.flag("dry-run"));
+                values.flag("dry-run"),
+                positive(values, "health.interval"),
+                values.duration("progress.interval"));
     }
 
     /** The same settings aimed at another endpoint, such as the built-in emulator. */
@@ -207,7 +213,15 @@ public record NanoBananaSettings(
                 connectTimeout, readTimeout, retryMaxAttempts, retryInitialDelay, retryMultiplier, retryMaxDelay,
                 retryPaidImageFor, pollInitialInterval, pollMaxInterval, pollMultiplier, pollDeadline, submitMode,
                 resubmitInDoubt, fetchPaidImages, ledgerUrl, ledgerUser, ledgerPassword, ledgerLease, instanceId, prices,
-                budget, dryRun);
+                budget, dryRun, healthInterval, progressInterval);
+    }
+
+    private static Duration positive(NanoBananaProperties values, String key) {
+        Duration duration = values.duration(key);
+        if (duration.isZero()) {
+            throw new IllegalArgumentException(PREFIX + key + " must be a duration above zero, such as 15s");
+        }
+        return duration;
     }
 
     /**

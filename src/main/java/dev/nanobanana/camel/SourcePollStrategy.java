@@ -1,9 +1,9 @@
 package dev.nanobanana.camel;
 
 import java.io.File;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
+import org.apache.camel.CamelContext;
+import org.apache.camel.CamelContextAware;
 import org.apache.camel.Consumer;
 import org.apache.camel.Endpoint;
 import org.apache.camel.component.file.FileEndpoint;
@@ -12,17 +12,32 @@ import org.apache.camel.util.URISupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.nanobanana.camel.observe.SourceStatus;
+
 /**
  * How a source of job files reports trouble: one line when it breaks (an inbox deleted or not writable, an SFTP
  * server or S3 endpoint out of reach), one line when it works again, nothing in between: never a stack trace every
  * second. A deleted inbox folder is created again; one that is not writable is not polled, since no file taken from
- * it could be moved to {@code .done} or {@code .failed}. Use it as the consumer's {@code pollStrategy}.
+ * it could be moved to {@code .done} or {@code .failed}. Use it as the consumer's {@code pollStrategy}. What it finds
+ * is kept in the context's {@link SourceStatus}, for the readiness check.
  */
-public final class SourcePollStrategy implements PollingConsumerPollStrategy {
+public final class SourcePollStrategy implements PollingConsumerPollStrategy, CamelContextAware {
 
     private static final Logger LOG = LoggerFactory.getLogger(SourcePollStrategy.class);
 
-    private final Map<String, String> problems = new ConcurrentHashMap<>();
+    private CamelContext context;
+    private SourceStatus problems = new SourceStatus();
+
+    @Override
+    public void setCamelContext(CamelContext context) {
+        this.context = context;
+        this.problems = SourceStatus.of(context);
+    }
+
+    @Override
+    public CamelContext getCamelContext() {
+        return context;
+    }
 
     @Override
     public boolean begin(Consumer consumer, Endpoint endpoint) {
@@ -39,7 +54,7 @@ public final class SourcePollStrategy implements PollingConsumerPollStrategy {
     @Override
     public void commit(Consumer consumer, Endpoint endpoint, int polledMessages) {
         String name = name(endpoint);
-        if (problems.remove(name) != null) {
+        if (problems.works(name)) {
             LOG.info("{} works again", name);
         }
     }
@@ -74,7 +89,7 @@ public final class SourcePollStrategy implements PollingConsumerPollStrategy {
 
     private void report(Endpoint endpoint, String problem) {
         String name = name(endpoint);
-        if (!problem.equals(problems.put(name, problem))) {
+        if (problems.broken(name, problem)) {
             LOG.warn("{} cannot be read: {}. Retrying quietly until it works", name, problem);
         }
     }

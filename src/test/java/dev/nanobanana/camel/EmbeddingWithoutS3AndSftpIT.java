@@ -23,7 +23,8 @@ import dev.nanobanana.camel.emulator.RunpodEmulator;
 
 /**
  * The library jar stays light: an application that embeds the pipeline runs it without camel-ftp, camel-aws2-s3,
- * JSch or the AWS SDK on its classpath.
+ * JSch or the AWS SDK on its classpath, and without the standalone runtime's management server (camel-platform-http,
+ * Vert.x, camel-health, camel-micrometer, Prometheus).
  */
 class EmbeddingWithoutS3AndSftpIT {
 
@@ -34,9 +35,12 @@ class EmbeddingWithoutS3AndSftpIT {
     void theRoutesRunAJobWithoutTheSftpAndS3Libraries() throws Exception {
         String classpath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
                 .filter(entry -> !entry.matches(".*(camel-ftp|camel-aws2-s3|camel-aws-common|/software/amazon/"
-                                                + "|/com/github/mwiede/jsch).*"))
+                                                + "|/com/github/mwiede/jsch"
+                                                + "|camel-platform-http|vertx|camel-micrometer|camel-health"
+                                                + "|prometheus).*"))
                 .collect(Collectors.joining(File.pathSeparator));
-        assertThat(classpath).doesNotContain("camel-aws2-s3", "camel-ftp", "jsch");
+        assertThat(classpath).doesNotContain("camel-aws2-s3", "camel-ftp", "jsch", "camel-platform-http", "vertx",
+                "camel-micrometer", "camel-health", "prometheus");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process process = new ProcessBuilder(java, "-cp", classpath, Application.class.getName(), work.toString())
                 .redirectErrorStream(true).redirectOutput(work.resolve("out.log").toFile()).start();

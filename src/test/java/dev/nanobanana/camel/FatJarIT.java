@@ -149,7 +149,8 @@ class FatJarIT {
 
     private void start(Map<String, String> environment, String... systemProperties) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java));
+        // the management server on a free port: 8080 may be taken on the machine that runs the tests
+        List<String> command = new ArrayList<>(List.of(java, "-Dcamel.management.port=0"));
         command.addAll(List.of(systemProperties));
         command.addAll(List.of("-jar", APP_JAR.toAbsolutePath().toString()));
         ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile())

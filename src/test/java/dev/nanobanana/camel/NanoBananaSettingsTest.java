@@ -55,6 +55,15 @@ class NanoBananaSettingsTest {
     }
 
     @Test
+    void readinessMustBeLookedAtWhileTheProgressLineMayBeTurnedOff() {
+        assertThatIllegalArgumentException().isThrownBy(() -> settings("nanobanana.health.interval", "0"))
+                .withMessage("nanobanana.health.interval must be a duration above zero, such as 15s");
+        assertThat(settings("nanobanana.progress.interval", "0").progressInterval()).isZero();
+        assertThat(settings().healthInterval()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(settings().progressInterval()).isEqualTo(Duration.ofSeconds(10));
+    }
+
+    @Test
     void theApiKeyIsNeverPrinted() {
         NanoBananaSettings settings = settings("nanobanana.api-key", "rpa_PRINTED_NEVER",
                 "nanobanana.endpoint-url", "http://127.0.0.1:9/v2/x/");

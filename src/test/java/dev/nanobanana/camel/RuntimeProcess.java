@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -18,6 +20,8 @@ import java.util.stream.Stream;
  * the hard way (kill -9) or the polite way (SIGTERM) and start it again on the same folder.
  */
 final class RuntimeProcess {
+
+    private static final Pattern MANAGEMENT_SERVER = Pattern.compile("HttpServer started on (\\S+:\\d+)");
 
     private final Path home;
     private final Map<String, String> environment;
@@ -38,6 +42,11 @@ final class RuntimeProcess {
     void start() throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString()));
+        // a free port for the management server, unless the test names one: 8080 may be taken on the machine that
+        // runs the tests, and two instances run side by side; a test's own -D comes later and wins
+        if (!environment.containsKey("CAMEL_MANAGEMENT_PORT")) {
+            command.add("-Dcamel.management.port=0");
+        }
         command.addAll(jvmOptions);
         command.addAll(List.of("-jar", FatJarIT.APP_JAR.toAbsolutePath().toString()));
         ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true)
@@ -79,6 +88,16 @@ final class RuntimeProcess {
         } catch (IOException e) {
             return e.toString();
         }
+    }
+
+    /**
+     * The management server's address (health and metrics) of the current start, as the runtime logs it once it
+     * listens; null until then.
+     */
+    String managementUrl() {
+        String log = log();
+        Matcher started = MANAGEMENT_SERVER.matcher(log.substring(Math.max(0, log.lastIndexOf("=== start "))));
+        return started.find() ? "http://" + started.group(1) : null;
     }
 
     /** Writes a job file beside the inbox and moves it in, as a careful user does. */

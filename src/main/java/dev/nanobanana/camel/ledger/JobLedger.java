@@ -3,6 +3,7 @@ package dev.nanobanana.camel.ledger;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -205,6 +206,20 @@ public final class JobLedger implements AutoCloseable {
             List<Spending.DailyCost> days = jobs.costPerDay(c, firstDay, lastDay);
             JobTable.OnItsWay onItsWay = jobs.onItsWay(c, firstDay.atStartOfDay(ZoneOffset.UTC).toInstant());
             return new Spending(days, onItsWay.jobs(), onItsWay.usd());
+        });
+    }
+
+    /**
+     * Fails, with a {@link LedgerException}, when the ledger cannot be written now (its database is out of reach or
+     * read-only); changes nothing.
+     */
+    public void checkWritable() {
+        inTransaction("checking that the ledger can be written", c -> {
+            try (Statement statement = c.createStatement()) {
+                statement.setQueryTimeout(10);
+                // a write that matches no row: a database that takes no writes refuses it all the same
+                return statement.executeUpdate("UPDATE ledger_job SET phase = phase WHERE 1 = 0");
+            }
         });
     }
 

@@ -3,6 +3,7 @@ package dev.nanobanana.camel.runpod;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -28,14 +29,17 @@ public class RetryBookkeeping implements Processor {
     private final TransientFailures transientFailures;
     private final PaidImageRetries paidImages;
     private final Clock clock;
+    private final Consumer<Throwable> retried;
 
+    /** @param retried told of each failure that is tried again */
     public RetryBookkeeping(int maxAttempts, Duration maxDelay, TransientFailures transientFailures,
-            PaidImageRetries paidImages, Clock clock) {
+            PaidImageRetries paidImages, Clock clock, Consumer<Throwable> retried) {
         this.maxAttempts = maxAttempts;
         this.transientFailures = transientFailures;
         this.maxDelay = maxDelay;
         this.paidImages = paidImages;
         this.clock = clock;
+        this.retried = retried;
     }
 
     @Override
@@ -57,11 +61,13 @@ public class RetryBookkeeping implements Processor {
         }
         String how = wait != null ? "in " + wait.toSeconds() + " s as the server asked" : "with backoff";
         if (paidImages.shouldRetry(exchange)) {
+            retried.accept(failure);
             LOG.warn("Job {}: {} failed ({}), attempt {}; the image is paid for, so it is tried for up to {}; "
                      + "retrying {}", JobExchange.jobId(exchange), step.description(), describe(failure), attempts,
                     TimeUtils.printDuration(paidImages.period().toMillis()), how);
         } else if (!PaidImageRetries.applies(exchange) && attempts < maxAttempts
                    && transientFailures.isTransient(failure, step)) {
+            retried.accept(failure);
             LOG.warn("Job {}: {} failed ({}), attempt {} of {}; retrying {}", JobExchange.jobId(exchange),
                     step.description(), describe(failure), attempts, maxAttempts, how);
         }

@@ -65,8 +65,14 @@ public final class RunpodClient implements AutoCloseable {
 
     /** A call to the API, such as {@code POST /runsync}; {@code body} is JSON, or null for none. */
     public CompletableFuture<HttpResponse<AnswerBody>> call(String method, String path, byte[] body) {
+        return call(method, path, body, readTimeout);
+    }
+
+    /** As {@link #call(String, String, byte[])}, waiting at most {@code timeout} for the answer. */
+    public CompletableFuture<HttpResponse<AnswerBody>> call(String method, String path, byte[] body,
+            Duration timeout) {
         HttpRequest request = HttpRequest.newBuilder(URI.create(endpointUrl + path))
-                .timeout(readTimeout)
+                .timeout(timeout)
                 .header("Authorization", authorization)
                 .header("Content-Type", "application/json")
                 .header("Accept", "application/json")
