@@ -13,6 +13,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import javax.sql.DataSource;
 
@@ -152,6 +153,32 @@ public final class JobLedger implements AutoCloseable {
             }
             return new Spending(days, inFlight, inFlightUsd);
         });
+    }
+
+    /**
+     * How many jobs are in each phase: every unfinished job (of every instance on the database), and the jobs that
+     * were delivered or failed since {@code finishedSince}. A phase without jobs is missing.
+     */
+    public Map<JobPhase, Long> countPerPhase(Instant finishedSince) {
+        return inTransaction("counting jobs", c -> jobs.countPerPhase(c, finishedSince));
+    }
+
+    /** The latest jobs to end in {@code phase} (delivered or failed), the newest first. */
+    public List<StoredJob> newestFinished(JobPhase phase, int max) {
+        return inTransaction("reading the newest " + phase + " jobs", c -> jobs.newestFinished(c, phase, max));
+    }
+
+    /** Hands on, in the order they ended, the jobs delivered or failed from {@code from} until before {@code to}. */
+    public void forEachFinished(Instant from, Instant to, Consumer<StoredJob> each) {
+        inTransaction("reading the jobs finished from " + from + " to " + to, c -> {
+            jobs.forEachFinished(c, from, to, each);
+            return null;
+        });
+    }
+
+    /** How many jobs were delivered and how many failed in each minute since {@code since}, minutes without any left out. */
+    public List<FinishedMinute> finishedPerMinute(Instant since) {
+        return inTransaction("counting the jobs finished per minute", c -> jobs.finishedPerMinute(c, since));
     }
 
     /**

@@ -11,12 +11,14 @@ import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 import dev.nanobanana.camel.runpod.RunpodResult;
@@ -71,6 +73,19 @@ final class JobTable {
 
     private static final String AWAITING_COST_PER_RESOLUTION = "SELECT resolution, COUNT(*) FROM ledger_job "
             + "WHERE phase IN " + inList(AWAITING_COST) + " GROUP BY resolution";
+
+    private static final String COUNT_PER_PHASE = "SELECT phase, COUNT(*) FROM ledger_job "
+            + "WHERE phase IN " + inList(UNFINISHED) + " OR finished_at >= ? GROUP BY phase";
+
+    private static final String NEWEST_FINISHED = "SELECT " + COLUMNS + " FROM ledger_job "
+            + "WHERE phase = ? ORDER BY finished_at DESC, job_id FETCH FIRST ? ROWS ONLY";
+
+    private static final String FINISHED_BETWEEN = "SELECT " + COLUMNS + " FROM ledger_job "
+            + "WHERE finished_at >= ? AND finished_at < ? ORDER BY finished_at, source, job_id";
+
+    // DATE_TRUNC means the same on H2 and PostgreSQL; a minute is a minute in every time zone that has whole minutes
+    private static final String FINISHED_PER_MINUTE = "SELECT DATE_TRUNC('MINUTE', finished_at), phase, COUNT(*) "
+            + "FROM ledger_job WHERE finished_at >= ? GROUP BY DATE_TRUNC('MINUTE', finished_at), phase";
 
     Optional<StoredJob> find(Connection connection, JobKey key, boolean forUpdate) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement(forUpdate ? SELECT + " FOR UPDATE" : SELECT)) {
@@ -192,6 +207,56 @@ final class JobTable {
                 counts.put(rows.getString(1), rows.getLong(2));
             }
             return counts;
+        }
+    }
+
+    /** Jobs per phase: every unfinished one, and those finished since {@code finishedSince}. */
+    Map<JobPhase, Long> countPerPhase(Connection connection, Instant finishedSince) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(COUNT_PER_PHASE)) {
+            setInstant(select, 1, finishedSince);
+            Map<JobPhase, Long> counts = new EnumMap<>(JobPhase.class);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    counts.put(JobPhase.valueOf(rows.getString(1)), rows.getLong(2));
+                }
+            }
+            return counts;
+        }
+    }
+
+    List<StoredJob> newestFinished(Connection connection, JobPhase phase, int max) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(NEWEST_FINISHED)) {
+            select.setString(1, phase.name());
+            select.setInt(2, max);
+            return storedJobs(select);
+        }
+    }
+
+    void forEachFinished(Connection connection, Instant from, Instant to, Consumer<StoredJob> each)
+            throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(FINISHED_BETWEEN)) {
+            setInstant(select, 1, from);
+            setInstant(select, 2, to);
+            select.setFetchSize(100);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    each.accept(storedJob(rows));
+                }
+            }
+        }
+    }
+
+    List<FinishedMinute> finishedPerMinute(Connection connection, Instant since) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(FINISHED_PER_MINUTE)) {
+            setInstant(select, 1, since);
+            List<FinishedMinute> minutes = new ArrayList<>();
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    minutes.add(new FinishedMinute(rows.getObject(1, OffsetDateTime.class).toInstant(),
+                            JobPhase.valueOf(rows.getString(2)), rows.getLong(3)));
+                }
+            }
+            return minutes;
         }
     }
 
