@@ -65,12 +65,8 @@ public final class StatusRoutes extends RouteBuilder {
 
         onException(StatusAccess.Refused.class).handled(true).process(this::refuse);
 
-        from("platform-http:/status?httpMethodRestrict=GET").routeId("nanobanana-status-redirect")
-                .process(exchange -> {
-                    respond(exchange, 301, "text/plain; charset=utf-8", "See /status/\n".getBytes());
-                    exchange.getMessage().setHeader("Location", "/status/");
-                });
-        from("platform-http:/status/?httpMethodRestrict=GET").routeId("nanobanana-status-page")
+        // Vert.x routes /status and /status/ alike: the page's relative links need the slash
+        from("platform-http:/status?httpMethodRestrict=GET").routeId("nanobanana-status-page")
                 .process(access)
                 .process(exchange -> page(exchange, access));
         from("platform-http:/status/assets/{asset}?httpMethodRestrict=GET").routeId("nanobanana-status-assets")
@@ -122,12 +118,16 @@ public final class StatusRoutes extends RouteBuilder {
     }
 
     private static void page(Exchange exchange, StatusAccess access) throws IOException {
-        if (access.inQuery(exchange)) {
-            // the token leaves the address bar (and the history) for a cookie that stands for it
-            String cookie = access.cookie();
-            respond(exchange, 303, "text/plain; charset=utf-8", "See /status/".getBytes());
+        String uri = exchange.getIn().getHeader(Exchange.HTTP_URI, "", String.class);
+        boolean withSlash = uri.split("\\?", 2)[0].endsWith("/");
+        if (!withSlash || access.inQuery(exchange)) {
+            // a token leaves the address bar (and the history) for a cookie that stands for it
+            boolean setCookie = access.inQuery(exchange);
+            respond(exchange, 303, "text/plain; charset=utf-8", "See /status/\n".getBytes());
             exchange.getMessage().setHeader("Location", "/status/");
-            exchange.getMessage().setHeader("Set-Cookie", cookie);
+            if (setCookie) {
+                exchange.getMessage().setHeader("Set-Cookie", access.cookie());
+            }
             return;
         }
         respond(exchange, 200, "text/html; charset=utf-8", resource("index.html"));
