@@ -65,6 +65,10 @@ class StatusPageExposedIT {
             runtime.drop("shoe.json", """
                     {"prompt": "Make the shoe yellow", "images": ["https://example.com/shoe.jpg"]}
                     """);
+            for (String path : new String[] {"/status/", "/status/assets/status.js", "/status/images/inbox/shoe",
+                "/status/records/inbox/shoe"}) {
+                assertThat(get(base + path, Map.of()).statusCode()).as(path).isEqualTo(401);
+            }
             HttpResponse<String> without = get(base + "/status/api/summary.json", Map.of());
             assertThat(without.statusCode()).isEqualTo(401);
             assertThat(without.body()).contains("needs its token").doesNotContain(TOKEN);

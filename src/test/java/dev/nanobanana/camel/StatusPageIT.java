@@ -143,6 +143,9 @@ class StatusPageIT {
         assertThat(get("/status/images/inbox/shoe").headers().firstValue("Content-Type")).contains("image/png");
         assertThat(get("/status/records/inbox/broken").statusCode()).as("the failed job's error record")
                 .isEqualTo(200);
+        HttpResponse<String> withoutSlash = get("/status");
+        assertThat(withoutSlash.statusCode()).isEqualTo(303);
+        assertThat(withoutSlash.headers().firstValue("Location")).contains("/status/");
         for (String path : List.of(
                 "/status/images/inbox/../../config/application.properties",
                 "/status/images/inbox/..%2F..%2Fconfig%2Fapplication.properties",
