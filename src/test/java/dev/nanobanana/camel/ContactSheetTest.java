@@ -13,6 +13,8 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 
+import dev.nanobanana.camel.ledger.JobKey;
+import dev.nanobanana.camel.ledger.JobPhase;
 import dev.nanobanana.camel.ledger.LedgerClerk;
 import dev.nanobanana.camel.status.ContactSheet;
 import dev.nanobanana.camel.testing.Chromium;
@@ -22,8 +24,12 @@ class ContactSheetTest extends PipelineTestSupport {
 
     @Test
     void aBatchsSheetBesideTheCompletedFolderShowsItsJobsOnlyWithTheirImagesFailuresAndTotals() throws Exception {
+        LedgerClerk clerk = context.getRegistry().lookupByNameAndType(NanoBananaRoutes.LEDGER_CLERK,
+                LedgerClerk.class);
         drop("earlier.json", "{\"prompt\": \"an earlier batch\", \"images\": [\"https://example.com/a.jpg\"]}");
-        awaitFile(completed.resolve("earlier.png"));
+        // the ledger hears of a delivery just after its record is written
+        await().atMost(WAIT).until(() -> clerk.ledger().find(new JobKey("inbox", "earlier"))
+                .filter(job -> job.phase() == JobPhase.DELIVERED).isPresent());
         Instant batchStarted = Instant.now();
         drop("batch.json", """
                 {"jobs": [
@@ -36,9 +42,6 @@ class ContactSheetTest extends PipelineTestSupport {
         awaitFile(completed.resolve("poster.json"));
         awaitFile(completed.resolve("shoe.json"));
         awaitFile(failed.resolve("broken.error.json"));
-        LedgerClerk clerk = context.getRegistry().lookupByNameAndType(NanoBananaRoutes.LEDGER_CLERK,
-                LedgerClerk.class);
-
         ContactSheet contactSheet = new ContactSheet(clerk.ledger());
         // the ledger hears of a failure just after its error record is written
         await().untilAsserted(() -> assertThat(Files.readString(contactSheet.write(completed, batchStarted)))
