@@ -139,7 +139,10 @@ class StatusPageIT {
 
     @Test
     void onlyTheResultsOfKnownJobsAreServedAndEverythingElseIs404() throws Exception {
-        assertThat(get("/status/images/inbox/shoe").statusCode()).isEqualTo(200);
+        HttpResponse<byte[]> image = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/status/images/inbox/shoe"))
+                .build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(image.statusCode()).isEqualTo(200);
+        assertThat(image.body()).isEqualTo(Files.readAllBytes(home.resolve("out/completed/shoe.png")));
         assertThat(get("/status/images/inbox/shoe").headers().firstValue("Content-Type")).contains("image/png");
         assertThat(get("/status/records/inbox/broken").statusCode()).as("the failed job's error record")
                 .isEqualTo(200);

@@ -3,6 +3,7 @@ package dev.nanobanana.camel.status;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -78,7 +79,8 @@ public final class StatusRoutes extends RouteBuilder {
                         JSON.writeValueAsBytes(new StatusBoard(ledger(), text, clock, since).summary())));
         from("platform-http:/status/images/{source}/{jobId}?httpMethodRestrict=GET").routeId("nanobanana-status-images")
                 .process(access)
-                .process(exchange -> jobFile(exchange, JobResults::image, file -> Files.readAllBytes(file),
+                // streamed: a 4K image is megabytes, and a page shows a dozen
+                .process(exchange -> jobFile(exchange, JobResults::image, Files::newInputStream,
                         file -> "image/" + (file.toString().endsWith(".png") ? "png" : "jpeg")));
         from("platform-http:/status/records/{source}/{jobId}?httpMethodRestrict=GET")
                 .routeId("nanobanana-status-records")
@@ -123,7 +125,7 @@ public final class StatusRoutes extends RouteBuilder {
         if (!withSlash || access.inQuery(exchange)) {
             // a token leaves the address bar (and the history) for a cookie that stands for it
             boolean setCookie = access.inQuery(exchange);
-            respond(exchange, 303, "text/plain; charset=utf-8", "See /status/\n".getBytes());
+            respond(exchange, 303, "text/plain; charset=utf-8", "See /status/\n".getBytes(StandardCharsets.UTF_8));
             exchange.getMessage().setHeader("Location", "/status/");
             if (setCookie) {
                 exchange.getMessage().setHeader("Set-Cookie", access.cookie());
@@ -166,21 +168,21 @@ public final class StatusRoutes extends RouteBuilder {
             LOG.debug("Status page request refused ({}): {}", refused.status(), refused.getMessage());
         }
         respond(exchange, refused.status(), "text/plain; charset=utf-8",
-                (refused.getMessage() + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                (refused.getMessage() + "\n").getBytes(StandardCharsets.UTF_8));
         if (refused.status() == 401) {
             exchange.getMessage().setHeader("WWW-Authenticate", "Bearer realm=\"nano-banana-camel status\"");
         }
     }
 
     private static void notFound(Exchange exchange) {
-        respond(exchange, 404, "text/plain; charset=utf-8", "Not found\n".getBytes());
+        respond(exchange, 404, "text/plain; charset=utf-8", "Not found\n".getBytes(StandardCharsets.UTF_8));
     }
 
     /**
      * The answer, and only the headers named here: Camel would echo the request's headers (its Authorization and
      * Cookie among them) and its query parameters back otherwise.
      */
-    private static void respond(Exchange exchange, int status, String contentType, byte[] body) {
+    private static void respond(Exchange exchange, int status, String contentType, Object body) {
         var message = exchange.getMessage();
         message.removeHeaders("*");
         message.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
@@ -202,6 +204,6 @@ public final class StatusRoutes extends RouteBuilder {
 
     @FunctionalInterface
     private interface FileBody {
-        byte[] read(Path file) throws IOException;
+        Object read(Path file) throws IOException;
     }
 }
