@@ -155,6 +155,11 @@ public final class JobLedger implements AutoCloseable {
         });
     }
 
+    /** What every job in the ledger cost, in USD, as RunPod's answers said. */
+    public BigDecimal totalCostUsd() {
+        return inTransaction("reading what all jobs cost", jobs::totalCost);
+    }
+
     /**
      * How many jobs are in each phase: every unfinished job (of every instance on the database), and the jobs that
      * were delivered or failed since {@code finishedSince}. A phase without jobs is missing.

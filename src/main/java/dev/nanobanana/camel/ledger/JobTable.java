@@ -74,11 +74,13 @@ final class JobTable {
     private static final String AWAITING_COST_PER_RESOLUTION = "SELECT resolution, COUNT(*) FROM ledger_job "
             + "WHERE phase IN " + inList(AWAITING_COST) + " GROUP BY resolution";
 
+    private static final String TOTAL_COST = "SELECT SUM(cost_usd) FROM ledger_job WHERE cost_usd IS NOT NULL";
+
     private static final String COUNT_PER_PHASE = "SELECT phase, COUNT(*) FROM ledger_job "
             + "WHERE phase IN " + inList(UNFINISHED) + " OR finished_at >= ? GROUP BY phase";
 
     private static final String NEWEST_FINISHED = "SELECT " + COLUMNS + " FROM ledger_job "
-            + "WHERE phase = ? ORDER BY finished_at DESC, job_id FETCH FIRST ? ROWS ONLY";
+            + "WHERE phase = ? ORDER BY phase, finished_at DESC FETCH FIRST ? ROWS ONLY";
 
     private static final String FINISHED_BETWEEN = "SELECT " + COLUMNS + " FROM ledger_job "
             + "WHERE finished_at >= ? AND finished_at < ? ORDER BY finished_at, source, job_id";
@@ -207,6 +209,14 @@ final class JobTable {
                 counts.put(rows.getString(1), rows.getLong(2));
             }
             return counts;
+        }
+    }
+
+    BigDecimal totalCost(Connection connection) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(TOTAL_COST);
+                ResultSet rows = select.executeQuery()) {
+            BigDecimal total = rows.next() ? rows.getBigDecimal(1) : null;
+            return total == null ? BigDecimal.ZERO : total;
         }
     }
 

@@ -28,7 +28,6 @@ final class StatusBoard {
     /** RunPod's prices (its docs, 2026): what a job in flight is priced at; the ledger keeps what was charged. */
     static final Map<String, BigDecimal> PRICES = Map.of(
             "1k", new BigDecimal("0.0875"), "2k", new BigDecimal("0.13"), "4k", new BigDecimal("0.175"));
-    private static final LocalDate FIRST_DAY = LocalDate.of(2000, 1, 1);
 
     private final JobLedger ledger;
     private final PublicText text;
@@ -54,7 +53,7 @@ final class StatusBoard {
                 phases.getOrDefault(JobPhase.FAILED, 0L));
         StatusSummary.Spend spend = new StatusSummary.Spend(
                 ledger.spending(today, today, PRICES).totalUsd(),
-                ledger.spending(FIRST_DAY, today, PRICES).totalUsd());
+                ledger.totalCostUsd());
         return new StatusSummary(now, since, counts, spend, lastHour(now),
                 ledger.newestFinished(JobPhase.DELIVERED, NEWEST).stream().map(this::completed).toList(),
                 ledger.newestFinished(JobPhase.FAILED, NEWEST).stream().map(this::failed).toList());
