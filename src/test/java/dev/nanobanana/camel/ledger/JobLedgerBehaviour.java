@@ -510,6 +510,7 @@ abstract class JobLedgerBehaviour {
         Instant pageStarted = clock.instant().plusSeconds(30);
         clock.advance(Duration.ofMinutes(1));
         deliver("shoe", "0.13");
+        clock.advance(Duration.ofSeconds(1));
         deliver("mug", "0.0875");
         fail("refused");
         clock.advance(Duration.ofMinutes(2));
