@@ -138,6 +138,9 @@ public record NanoBananaSettings(
         d.put("emulator.fetch-inputs", "false");
         d.put("health.interval", "15s");
         d.put("progress.interval", "10s");
+        d.put("status.enabled", "true");
+        d.put("status.token", "");
+        d.put("status.daily-contact-sheet", "true");
         return Collections.unmodifiableMap(d);
     }
 

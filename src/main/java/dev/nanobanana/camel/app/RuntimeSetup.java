@@ -23,6 +23,7 @@ import dev.nanobanana.camel.emulator.RunpodEmulator;
 import dev.nanobanana.camel.job.JobValidator;
 import dev.nanobanana.camel.s3.NanoBananaS3Routes;
 import dev.nanobanana.camel.s3.S3Settings;
+import dev.nanobanana.camel.status.StatusRoutes;
 
 /**
  * Sets the standalone runtime up once its properties are known: starts the built-in emulator when it is enabled,
@@ -69,6 +70,15 @@ class RuntimeSetup extends MainListenerSupport {
         }
         main.configure().addRoutesBuilder(new NanoBananaErrorHandling(settings));
         main.configure().addRoutesBuilder(new NanoBananaRoutes(settings));
+        if (properties.flag("status.enabled") && managementServerEnabled(main)) {
+            main.configure().addRoutesBuilder(new StatusRoutes());
+        }
+    }
+
+    /** The status page is served by the management server, beside the health checks, or not at all. */
+    private static boolean managementServerEnabled(BaseMainSupport main) {
+        return main.getCamelContext().getPropertiesComponent().resolveProperty("camel.management.enabled")
+                .map(Boolean::parseBoolean).orElse(false);
     }
 
     @Override

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import javax.sql.DataSource;
 
@@ -207,6 +208,37 @@ public final class JobLedger implements AutoCloseable {
             JobTable.OnItsWay onItsWay = jobs.onItsWay(c, firstDay.atStartOfDay(ZoneOffset.UTC).toInstant());
             return new Spending(days, onItsWay.jobs(), onItsWay.usd());
         });
+    }
+
+    /** What every job in the ledger cost, in USD, as RunPod's answers said. */
+    public BigDecimal totalCostUsd() {
+        return inTransaction("reading what all jobs cost", jobs::totalCost);
+    }
+
+    /**
+     * How many jobs are in each phase: every unfinished job (of every instance on the database), and the jobs that
+     * were delivered or failed since {@code finishedSince}. A phase without jobs is missing.
+     */
+    public Map<JobPhase, Long> countPerPhase(Instant finishedSince) {
+        return inTransaction("counting jobs", c -> jobs.countPerPhase(c, finishedSince));
+    }
+
+    /** The latest jobs to end in {@code phase} (delivered or failed), the newest first. */
+    public List<StoredJob> newestFinished(JobPhase phase, int max) {
+        return inTransaction("reading the newest " + phase + " jobs", c -> jobs.newestFinished(c, phase, max));
+    }
+
+    /** Hands on, in the order they ended, the jobs delivered or failed from {@code from} until before {@code to}. */
+    public void forEachFinished(Instant from, Instant to, Consumer<StoredJob> each) {
+        inTransaction("reading the jobs finished from " + from + " to " + to, c -> {
+            jobs.forEachFinished(c, from, to, each);
+            return null;
+        });
+    }
+
+    /** How many jobs were delivered and how many failed in each minute since {@code since}, minutes without any left out. */
+    public List<FinishedMinute> finishedPerMinute(Instant since) {
+        return inTransaction("counting the jobs finished per minute", c -> jobs.finishedPerMinute(c, since));
     }
 
     /**

@@ -11,10 +11,13 @@ import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 import dev.nanobanana.camel.runpod.RunpodResult;
@@ -81,6 +84,21 @@ final class JobTable {
 
     private static final String ON_ITS_WAY_SINCE = "SELECT COUNT(*), COALESCE(SUM(charge_usd), 0) FROM ledger_job "
             + "WHERE " + ON_ITS_WAY + " AND charge_usd IS NOT NULL AND submitted_at >= ?";
+
+    private static final String TOTAL_COST = "SELECT SUM(cost_usd) FROM ledger_job WHERE cost_usd IS NOT NULL";
+
+    private static final String COUNT_PER_PHASE = "SELECT phase, COUNT(*) FROM ledger_job "
+            + "WHERE phase IN " + inList(UNFINISHED) + " OR finished_at >= ? GROUP BY phase";
+
+    private static final String NEWEST_FINISHED = "SELECT " + COLUMNS + " FROM ledger_job "
+            + "WHERE phase = ? ORDER BY phase, finished_at DESC FETCH FIRST ? ROWS ONLY";
+
+    private static final String FINISHED_BETWEEN = "SELECT " + COLUMNS + " FROM ledger_job "
+            + "WHERE finished_at >= ? AND finished_at < ? ORDER BY finished_at, source, job_id";
+
+    // DATE_TRUNC means the same on H2 and PostgreSQL; a minute is a minute in every time zone that has whole minutes
+    private static final String FINISHED_PER_MINUTE = "SELECT DATE_TRUNC('MINUTE', finished_at), phase, COUNT(*) "
+            + "FROM ledger_job WHERE finished_at >= ? GROUP BY DATE_TRUNC('MINUTE', finished_at), phase";
 
     Optional<StoredJob> find(Connection connection, JobKey key, boolean forUpdate) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement(forUpdate ? SELECT + " FOR UPDATE" : SELECT)) {
@@ -225,6 +243,64 @@ final class JobTable {
                 row.next();
                 return new OnItsWay(row.getLong(1), row.getBigDecimal(2));
             }
+        }
+    }
+
+    BigDecimal totalCost(Connection connection) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(TOTAL_COST);
+                ResultSet rows = select.executeQuery()) {
+            BigDecimal total = rows.next() ? rows.getBigDecimal(1) : null;
+            return total == null ? BigDecimal.ZERO : total;
+        }
+    }
+
+    /** Jobs per phase: every unfinished one, and those finished since {@code finishedSince}. */
+    Map<JobPhase, Long> countPerPhase(Connection connection, Instant finishedSince) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(COUNT_PER_PHASE)) {
+            setInstant(select, 1, finishedSince);
+            Map<JobPhase, Long> counts = new EnumMap<>(JobPhase.class);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    counts.put(JobPhase.valueOf(rows.getString(1)), rows.getLong(2));
+                }
+            }
+            return counts;
+        }
+    }
+
+    List<StoredJob> newestFinished(Connection connection, JobPhase phase, int max) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(NEWEST_FINISHED)) {
+            select.setString(1, phase.name());
+            select.setInt(2, max);
+            return storedJobs(select);
+        }
+    }
+
+    void forEachFinished(Connection connection, Instant from, Instant to, Consumer<StoredJob> each)
+            throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(FINISHED_BETWEEN)) {
+            setInstant(select, 1, from);
+            setInstant(select, 2, to);
+            select.setFetchSize(100);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    each.accept(storedJob(rows));
+                }
+            }
+        }
+    }
+
+    List<FinishedMinute> finishedPerMinute(Connection connection, Instant since) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(FINISHED_PER_MINUTE)) {
+            setInstant(select, 1, since);
+            List<FinishedMinute> minutes = new ArrayList<>();
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    minutes.add(new FinishedMinute(rows.getObject(1, OffsetDateTime.class).toInstant(),
+                            JobPhase.valueOf(rows.getString(2)), rows.getLong(3)));
+                }
+            }
+            return minutes;
         }
     }
 

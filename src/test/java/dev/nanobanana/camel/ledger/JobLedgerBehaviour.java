@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -492,7 +493,55 @@ abstract class JobLedgerBehaviour {
         return failed;
     }
 
+    // --- what the status page and the contact sheet read
+
+    @Test
+    void theStatusPageCountsTheJobsOnTheirWayAndThoseFinishedSinceItStartedAndTheirMinutes() {
+        deliver("yesterday", "0.13");
+        fail("old-failure");
+        Instant pageStarted = clock.instant().plusSeconds(30);
+        clock.advance(Duration.ofMinutes(1));
+        deliver("shoe", "0.13");
+        clock.advance(Duration.ofSeconds(1));
+        deliver("mug", "0.0875");
+        fail("refused");
+        clock.advance(Duration.ofMinutes(2));
+        deliver("hat", "0.175");
+        inFlight("on-its-way", "2k", true);
+        admit(ledger, "waiting", SampleJobs.received("waiting", clock.instant()), A);
+
+        assertThat(ledger.countPerPhase(pageStarted)).containsExactlyInAnyOrderEntriesOf(Map.of(
+                JobPhase.DELIVERED, 3L, JobPhase.FAILED, 1L, JobPhase.SUBMITTED, 1L, JobPhase.RECEIVED, 1L));
+        assertThat(ledger.newestFinished(JobPhase.DELIVERED, 2)).extracting(job -> job.key().jobId())
+                .containsExactly("hat", "mug");
+        assertThat(ledger.newestFinished(JobPhase.FAILED, 5)).extracting(job -> job.key().jobId())
+                .containsExactly("refused", "old-failure");
+        Instant minute = Instant.parse("2026-03-14T09:01:00Z");
+        assertThat(ledger.finishedPerMinute(pageStarted)).containsExactlyInAnyOrder(
+                new FinishedMinute(minute, JobPhase.DELIVERED, 2),
+                new FinishedMinute(minute, JobPhase.FAILED, 1),
+                new FinishedMinute(minute.plusSeconds(120), JobPhase.DELIVERED, 1));
+        List<String> finished = new ArrayList<>();
+        ledger.forEachFinished(pageStarted, clock.instant(), job -> finished.add(job.key().jobId()));
+        assertThat(finished).as("jobs ended from the start until before now, in the order they ended")
+                .containsExactlyInAnyOrder("shoe", "mug", "refused");
+    }
+
     // --- helpers
+
+    private void inFlight(String jobId, String resolution, boolean answered) {
+        JobState received = SampleJobs.received(jobId, "p", resolution, clock.instant());
+        admit(ledger, jobId, received, A);
+        ledger.save(key(jobId), answered ? SampleJobs.submitted(received, "rp-" + jobId, clock.instant())
+                : received.submitting(clock.instant()), A);
+    }
+
+    private void fail(String jobId) {
+        JobState received = SampleJobs.received(jobId, clock.instant());
+        admit(ledger, jobId, received, A);
+        ledger.save(key(jobId), SampleJobs.submitted(received, "rp-" + jobId, clock.instant())
+                .answered(SampleJobs.failure("rp-" + jobId)).failed(false), A);
+    }
 
     static JobKey key(String jobId) {
         return new JobKey("inbox", jobId);

@@ -1,0 +1,47 @@
+package dev.nanobanana.camel.status;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+
+import dev.nanobanana.camel.NanoBananaProperties;
+
+/**
+ * The status page's settings, and the address of the management server it is served on.
+ *
+ * @param token what a browser or a client must show when set, and what the page needs when the management server
+ *        listens beyond loopback; empty: none
+ * @param dailyContactSheet whether the long-running runtime writes a contact sheet for each UTC day after it ends
+ * @param managementHost {@code camel.management.host}: the address the management server listens on
+ */
+public record StatusSettings(boolean enabled, String token, boolean dailyContactSheet, String completedDir,
+        String managementHost) {
+
+    /** Camel's own default for {@code camel.management.host}: every interface. */
+    static final String CAMEL_DEFAULT_HOST = "0.0.0.0";
+
+    public static StatusSettings from(NanoBananaProperties properties) {
+        String host = properties.context().getPropertiesComponent().resolveProperty("camel.management.host")
+                .filter(value -> !value.isBlank()).orElse(CAMEL_DEFAULT_HOST);
+        return new StatusSettings(properties.flag("status.enabled"), properties.text("status.token"),
+                properties.flag("status.daily-contact-sheet"), properties.text("completed-dir"), host);
+    }
+
+    public boolean hasToken() {
+        return token != null && !token.isBlank();
+    }
+
+    /** Whether only this machine can reach the management server. A host that does not resolve is not. */
+    public boolean loopbackOnly() {
+        try {
+            return InetAddress.getByName(managementHost).isLoopbackAddress();
+        } catch (UnknownHostException | SecurityException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "StatusSettings[enabled=" + enabled + ", token=" + (hasToken() ? "****" : "<none>")
+               + ", dailyContactSheet=" + dailyContactSheet + ", managementHost=" + managementHost + "]";
+    }
+}
