@@ -1,23 +1,36 @@
 package dev.nanobanana.camel.app;
 
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
+import java.util.Properties;
 
-import org.apache.camel.main.Main;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.nanobanana.camel.app.once.BatchSummary;
+import dev.nanobanana.camel.app.once.OnceBatch;
+import dev.nanobanana.camel.app.once.ProgressBar;
+import dev.nanobanana.camel.app.once.ProgressLines;
+import dev.nanobanana.camel.app.once.SummaryText;
 import dev.nanobanana.camel.emulator.EmulatorCommand;
 
 /**
  * The standalone runtime: Camel Main started from a folder that holds {@code config/application.properties} and the
- * YAML routes in {@code routes/}; or, with {@code --emulator}, the built-in RunPod emulator alone.
+ * YAML routes in {@code routes/}, as a service or, with {@code --once}, for one batch; or, with {@code --emulator}, the
+ * built-in RunPod emulator alone.
  */
 public final class NanoBananaMain {
 
     static final Path CONFIG = Path.of("config", "application.properties");
     static final Path LOGGING = Path.of("config", "logback.xml");
+    /** The exit code when the runtime could not start: bad settings, no API key, an unknown option. */
+    static final int NOT_STARTED = 2;
+    /** The least level the console shows, read by config/logback.xml. */
+    static final String CONSOLE_THRESHOLD = "console.threshold";
 
     private NanoBananaMain() {
     }
@@ -43,21 +56,48 @@ public final class NanoBananaMain {
             System.exit(EmulatorCommand.run(arguments.stream().filter(arg -> !arg.equals(EmulatorCommand.OPTION)).toList(),
                     System.out, System.err));
         }
+        // Logback is set up before the first logger is made, Camel Main's among them
+        boolean terminal = System.console() != null;
+        if (arguments.contains(CommandLine.ONCE) && terminal && System.getProperty(CONSOLE_THRESHOLD) == null) {
+            // the progress bar has the terminal: the console shows warnings and errors only (config/logback.xml)
+            System.setProperty(CONSOLE_THRESHOLD, "WARN");
+        }
         if (System.getProperty("logback.configurationFile") == null && Files.isRegularFile(LOGGING)) {
             System.setProperty("logback.configurationFile", LOGGING.toString());
+        }
+        RuntimeMain main = new RuntimeMain();
+        CommandLine command;
+        try {
+            command = CommandLine.parse(arguments, main::argumentsTaken);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage() + " (java -jar nano-banana-camel-app.jar --help lists the options)");
+            System.exit(NOT_STARTED);
+            return;
+        }
+        if (command.help()) {
+            main.showOptions();
+            System.exit(0);
         }
         Logger log = LoggerFactory.getLogger(NanoBananaMain.class);
         if (!Files.isRegularFile(CONFIG)) {
             log.error("{} not found in {}: start nano-banana-camel from the folder that holds config/ and routes/",
                     CONFIG, Path.of("").toAbsolutePath());
-            System.exit(2);
+            System.exit(NOT_STARTED);
         }
-        Main main = new Main();
         main.setPropertyPlaceholderLocations("file:" + CONFIG);
-        main.setInitialProperties(RuntimeSetup.defaults());
+        Properties initial = RuntimeSetup.defaults();
         main.addMainListener(new RuntimeSetup());
+        OnceBatch batch = null;
+        if (command.once()) {
+            // a batch is the user's job files: the examples are for a first run that watches the inbox
+            initial.setProperty("camel.main.route-filter-exclude-pattern", "examples");
+            batch = new OnceBatch(terminal ? new ProgressBar(System.out) : new ProgressLines(System.out),
+                    startedAt(), Clock.systemUTC());
+            main.addMainListener(batch);
+        }
+        main.setInitialProperties(initial);
         try {
-            main.run(args);
+            main.run(command.camelArguments().toArray(String[]::new));
         } catch (Exception e) {
             StartupRefused refused = StartupRefused.in(e);
             if (refused != null) {
@@ -65,8 +105,20 @@ public final class NanoBananaMain {
             } else {
                 log.error("nano-banana-camel could not start: {}", e.getMessage(), e);
             }
-            System.exit(2);
+            System.exit(NOT_STARTED);
+        }
+        if (batch != null) {
+            BatchSummary summary = batch.summary();
+            batch.progress().close();
+            SummaryText.lines(summary).forEach(System.out::println);
+            System.out.flush();
+            System.exit(summary.exitCode());
         }
         System.exit(main.getExitCode());
+    }
+
+    /** When the JVM started: the batch's time includes the start-up, as a user waits for it. */
+    private static Instant startedAt() {
+        return Instant.ofEpochMilli(ManagementFactory.getRuntimeMXBean().getStartTime());
     }
 }
