@@ -64,7 +64,7 @@ final class SourcePolls extends LifecycleStrategySupport {
         };
     }
 
-    /** Whether every source has had a poll that took none of the batch's files, or failed, and none polls now. */
+    /** Whether every source has had a poll that took none of the batch's files, or failed. */
     synchronized boolean drained() {
         return sources.values().stream().allMatch(Source::drained);
     }
@@ -109,10 +109,9 @@ final class SourcePolls extends LifecycleStrategySupport {
         private final PollingConsumerPollStrategy strategy;
         private String place;
         private boolean polling;
-        private int polls;
         private long filesOfTheBatch;
         private long filesAtBegin;
-        private boolean lastPollTookFiles;
+        private boolean drained;
         private String trouble;
 
         Source(PollingConsumerPollStrategy strategy) {
@@ -165,14 +164,15 @@ final class SourcePolls extends LifecycleStrategySupport {
         private void ended(boolean tookFiles, String failure) {
             synchronized (SourcePolls.this) {
                 polling = false;
-                polls++;
-                lastPollTookFiles = tookFiles;
                 trouble = failure;
+                // latched: a greedy consumer that keeps finding new files begins its next poll at once, so a look
+                // between two polls would hardly ever see this source idle
+                drained |= !tookFiles || failure != null;
             }
         }
 
         private boolean drained() {
-            return polls > 0 && !polling && (!lastPollTookFiles || trouble != null);
+            return drained;
         }
     }
 }
