@@ -1,6 +1,7 @@
 package dev.nanobanana.camel;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -153,6 +154,43 @@ class OnceIT {
         assertThat(third.summary()).first()
                 .isEqualTo("1 completed (1 delivered already, not sent again), 0 failed; 0 USD spent");
         assertThat(runpod.requests(Operation.RUNSYNC)).hasSize(2);
+    }
+
+    @Test
+    void aBatchStoppedHalfWayCountsWhatFinishedAndTheNextRunsFinishItWithoutPayingTwice() throws Exception {
+        runpod.close();
+        runpod = RunpodEmulator.start(EmulatorSettings.defaults().withApiKey(KEY).withLatency(Duration.ofSeconds(3)));
+        for (int i = 1; i <= 6; i++) {
+            drop("job-" + i + ".yaml", job("Job " + i));
+        }
+        Map<String, String> twoAtATime = environment();
+        twoAtATime.put("NANOBANANA_CONCURRENCY", "2");
+        Process first = start(twoAtATime, List.of(), "--once");
+        await().atMost(RUN_LIMIT).until(() -> runpod.requests(Operation.RUNSYNC).size() >= 2 || !first.isAlive());
+
+        first.destroy();  // SIGTERM, as a CI job's timeout or docker stop sends it
+        assertThat(first.waitFor(RUN_LIMIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        Run stopped = new Run(first.exitValue(), output());
+
+        assertThat(stopped.exitCode()).as(stopped.output()).isEqualTo(143);
+        assertThat(stopped.output()).containsPattern("(?m)^Batch stopped before it was over, after [0-9.]+ s: "
+                                                     + "\\d completed, 0 failed; [0-9.]+ USD spent$");
+        assertThat(stopped.output()).containsPattern("(?m)^  \\d job\\(s\\) not ended when the runtime began to stop: "
+                                                     + "one at RunPod finishes during the stop \\(see the log\\), the "
+                                                     + "others resume at the next run; none is paid twice$");
+        assertThat(names("inbox")).as("the files of jobs not sent stay for the next run").isNotEmpty();
+
+        // a file the stopped run had claimed is taken once its claim has aged (30 s), so a cron job run again finishes
+        await().atMost(RUN_LIMIT).pollInterval(Duration.ofSeconds(2)).until(() -> {
+            Run next = once(twoAtATime, List.of());
+            assertThat(next.exitCode()).as(next.output()).isZero();
+            return names("inbox").isEmpty();
+        });
+        for (int i = 1; i <= 6; i++) {
+            assertThat(home.resolve("out/completed/job-" + i + ".png")).exists();
+        }
+        assertThat(submittedPrompts()).as("each job paid once, whichever run sent it")
+                .containsExactlyInAnyOrder("Job 1", "Job 2", "Job 3", "Job 4", "Job 5", "Job 6");
     }
 
     @Test

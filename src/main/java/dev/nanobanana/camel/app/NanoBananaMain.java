@@ -7,6 +7,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +33,8 @@ public final class NanoBananaMain {
     static final int NOT_STARTED = 2;
     /** The least level the console shows, read by config/logback.xml. */
     static final String CONSOLE_THRESHOLD = "console.threshold";
+    /** How long a stop by signal waits for the summary, at most: printing it takes no time once Camel has stopped. */
+    private static final long SUMMARY_WAIT_SECONDS = 10;
 
     private NanoBananaMain() {
     }
@@ -96,9 +100,16 @@ public final class NanoBananaMain {
             main.addMainListener(batch);
         }
         main.setInitialProperties(initial);
+        CountDownLatch summaryPrinted = new CountDownLatch(1);
+        if (batch != null) {
+            // on SIGTERM the JVM ends once its shutdown hooks are done, Camel Main's among them; this one lets the main
+            // thread print the summary first
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> awaitQuietly(summaryPrinted), "nanobanana-summary"));
+        }
         try {
             main.run(command.camelArguments().toArray(String[]::new));
         } catch (Exception e) {
+            summaryPrinted.countDown();
             StartupRefused refused = StartupRefused.in(e);
             if (refused != null) {
                 log.error(refused.getMessage());
@@ -112,9 +123,18 @@ public final class NanoBananaMain {
             batch.progress().close();
             SummaryText.lines(summary).forEach(System.out::println);
             System.out.flush();
+            summaryPrinted.countDown();
             System.exit(summary.exitCode());
         }
         System.exit(main.getExitCode());
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(SUMMARY_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** When the JVM started: the batch's time includes the start-up, as a user waits for it. */

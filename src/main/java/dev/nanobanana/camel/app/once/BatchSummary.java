@@ -17,7 +17,8 @@ import java.util.Set;
  * @param sources where job files were taken from, without options ({@code file://inbox})
  * @param completed the jobs whose image and record are in a sink, in the order they ended
  * @param failed the jobs that ended with an error record, in the order they ended
- * @param unfinished jobs still on their way when the runtime was stopped: they resume at the next start
+ * @param unfinished jobs not ended when the runtime began to stop: those at RunPod may still finish during the stop,
+ *     the others resume at the next start
  * @param unreadSources sources whose last poll failed: their job files wait for the next run
  * @param stoppedEarly whether the runtime was stopped (SIGTERM, Ctrl-C) before the batch was over
  */
@@ -34,7 +35,7 @@ public record BatchSummary(
     /** The exit code when every job completed and every source was read. */
     public static final int ALL_COMPLETED = 0;
     /** The exit code when a job failed (RunPod's FAILED, an invalid job, in doubt), a source could not be read, or the
-     * batch was stopped before it was over. */
+     * batch was stopped before it was over (then the JVM ends with the signal's code, 143 for SIGTERM). */
     public static final int NOT_ALL_COMPLETED = 1;
 
     public BatchSummary {

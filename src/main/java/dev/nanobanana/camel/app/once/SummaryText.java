@@ -34,8 +34,9 @@ public final class SummaryText {
                       + "; its job files wait for the next run");
         }
         if (summary.unfinished() > 0) {
-            lines.add("  " + summary.unfinished() + " job(s) unfinished: they resume at the next start, and none is "
-                      + "paid twice");
+            // Camel tells route policies nothing while it stops: a job that ends during the stop is not counted here
+            lines.add("  " + summary.unfinished() + " job(s) not ended when the runtime began to stop: one at RunPod "
+                      + "finishes during the stop (see the log), the others resume at the next run; none is paid twice");
         }
         if (!summary.completedSinks().isEmpty()) {
             lines.add("Images and records: " + String.join(", ", summary.completedSinks()));
