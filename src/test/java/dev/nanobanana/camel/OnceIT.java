@@ -259,6 +259,31 @@ class OnceIT {
     }
 
     @Test
+    void aSourceOutOfReachEndsTheBatchWithExitOneAndSaysSoWhileTheOthersAreWorkedOff() throws Exception {
+        try (S3TestServer s3 = S3TestServer.start()) {
+            s3.createBucket("partner");
+            s3.put("partner", "inbox/from-s3.json", "{\"prompt\": \"From S3\", \"images\": [\"https://images.test/a.png\"]}");
+            s3.stop();
+            drop("from-folder.yaml", job("From the folder"));
+            Map<String, String> environment = environment();
+            environment.putAll(Map.of("NANOBANANA_S3_ENABLED", "true", "NANOBANANA_S3_BUCKET", "partner",
+                    "NANOBANANA_S3_ENDPOINT_URL", s3.endpoint().toString(), "NANOBANANA_S3_PATH_STYLE", "true",
+                    "NANOBANANA_S3_ACCESS_KEY", s3.accessKey(), "NANOBANANA_S3_SECRET_KEY", s3.secretKey(),
+                    "NANOBANANA_S3_CHECKSUMS", "when-required"));
+
+            Run run = once(environment, List.of());
+
+            assertThat(run.exitCode()).as(run.output()).isEqualTo(1);
+            assertThat(home.resolve("out/completed/from-folder.png")).exists();
+            assertThat(run.summary().get(0)).isEqualTo("1 completed, 0 failed; 0.0875 USD spent");
+            assertThat(run.summary()).anySatisfy(line -> assertThat(line).startsWith("  aws2-s3://partner")
+                    .contains(" could not be read: ").endsWith("; its job files wait for the next run"));
+            assertThat(run.output()).doesNotContain(s3.secretKey()).doesNotContain(s3.accessKey());
+            assertThat(submittedPrompts()).containsExactly("From the folder");
+        }
+    }
+
+    @Test
     void onATerminalAProgressBarShowsJobsDoneOfJobsKnownAndOnlyWarnings() throws Exception {
         Path script = Path.of("/usr/bin/script");
         assertThat(script).as("util-linux script, to give the runtime a terminal").isExecutable();
