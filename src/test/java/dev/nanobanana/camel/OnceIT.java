@@ -194,6 +194,35 @@ class OnceIT {
     }
 
     @Test
+    void aRunKilledWhileItsJobsAreAtRunpodIsFinishedByTheNextFromTheLedgerWithoutSendingAgain() throws Exception {
+        runpod.close();
+        runpod = RunpodEmulator.start(EmulatorSettings.defaults().withApiKey(KEY).withLatency(Duration.ofSeconds(4)));
+        for (int i = 1; i <= 3; i++) {
+            drop("job-" + i + ".yaml", job("Job " + i));
+        }
+        Map<String, String> runMode = environment();
+        runMode.put("NANOBANANA_SUBMIT_MODE", "run");
+        Process first = start(runMode, List.of(), "--once");
+        // each job has been polled once: RunPod's id for it is in the ledger
+        await().atMost(RUN_LIMIT).until(() -> runpod.requests(Operation.STATUS).stream().map(RecordedRequest::path)
+                .distinct().count() >= 3 || !first.isAlive());
+
+        first.destroyForcibly();  // kill -9: no graceful stop, no summary
+        assertThat(first.waitFor(RUN_LIMIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        assertThat(home.resolve("out/completed/job-1.png")).doesNotExist();
+
+        Run next = once(runMode, List.of());
+
+        assertThat(next.exitCode()).as(next.output()).isZero();
+        assertThat(next.summary().get(0)).startsWith("3 completed, 0 failed; ");
+        for (int i = 1; i <= 3; i++) {
+            assertThat(home.resolve("out/completed/job-" + i + ".png")).exists();
+        }
+        assertThat(runpod.requests(Operation.RUN)).as("each job sent once, by the run that was killed").hasSize(3);
+        assertThat(runpod.requests(Operation.RUNSYNC)).isEmpty();
+    }
+
+    @Test
     void filesThatKeepArrivingAreTakenOrLeftButNeverKeepTheBatchOpen() throws Exception {
         for (int i = 0; i < 5; i++) {
             drop("early-" + i + ".yaml", job("Early " + i));
