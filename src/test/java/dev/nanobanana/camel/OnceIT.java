@@ -356,7 +356,7 @@ class OnceIT {
         assertThat(help).contains("Usage: java [-Dkey=value ...] -jar nano-banana-camel-app.jar [options]",
                 "  --once ", "  --emulator ", "  --help ", "-Dkey=value before -jar", "NANOBANANA_CONCURRENCY=16",
                 "RUNPOD_API_KEY", "0 when every job completed, 1 when any did not",
-                "2 when the runtime could not start", "Camel Main's own options work too:",
+                "2 when the runtime could not start", "143 when stopped by SIGTERM", "Camel Main's own options work too:",
                 "-d or -duration <duration>");
     }
 
