@@ -67,6 +67,12 @@ public class NanoBananaRoutes extends RouteBuilder {
     /** One job: a map, JSON or YAML text, or an {@link EditJob}. Ends in the completed or the failed sink. */
     public static final String JOB = "direct:nanobanana-job";
     public static final String FAILED_SINK = "direct:nanobanana-failed-sink";
+    /** The route every job file goes through, whatever its source. */
+    public static final String JOB_FILE_ROUTE = "nanobanana-job-file";
+    /** The route every job read from a file goes through; with {@link #RESUME_ROUTE}, every job of the runtime. */
+    public static final String JOB_ROUTE = "nanobanana-job";
+    /** The route of the jobs the ledger hands back: this instance's own after a restart, or one taken over. */
+    public static final String RESUME_ROUTE = "nanobanana-resume";
 
     static final String SUBMIT = "direct:nanobanana-submit";
     static final String POLL = "direct:nanobanana-poll";
@@ -131,7 +137,7 @@ public class NanoBananaRoutes extends RouteBuilder {
         RunpodCall.Calls calls = new RunpodCall.Calls(runpod, spool, slots, clock, settings.submitMode(),
                 clerk::note);
 
-        from(JOB_FILE).routeId("nanobanana-job-file")
+        from(JOB_FILE).routeId(JOB_FILE_ROUTE)
                 .onException(JobFileFailedException.class)
                     // each failed job has logged its reason; the file's source decides where the file goes
                     .logExhausted(false)
@@ -142,7 +148,7 @@ public class NanoBananaRoutes extends RouteBuilder {
                 .process(NanoBananaRoutes::requireAllCompleted);
 
         // read, checked and admitted by the ledger: nothing is paid before
-        from(JOB).routeId("nanobanana-job").routeConfigurationId(NanoBananaErrorHandling.ID)
+        from(JOB).routeId(JOB_ROUTE).routeConfigurationId(NanoBananaErrorHandling.ID)
                 .process(metrics::received)
                 .process(exchange -> defaultSinks(exchange, completedFolder, failedFolder))
                 .process(new JobPreparation(new JobValidator(settings.defaultResolution(),
@@ -174,7 +180,7 @@ public class NanoBananaRoutes extends RouteBuilder {
                 .to(DELIVER);
 
         // a job this instance must finish after a restart, or take over: from where its state says
-        from(RESUME).routeId("nanobanana-resume").routeConfigurationId(NanoBananaErrorHandling.ID)
+        from(RESUME).routeId(RESUME_ROUTE).routeConfigurationId(NanoBananaErrorHandling.ID)
                 .process(metrics::received)
                 .choice()
                     .when(phase(JobPhase.SUBMITTING))

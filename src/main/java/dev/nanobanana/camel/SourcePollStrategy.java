@@ -65,6 +65,11 @@ public final class SourcePollStrategy implements PollingConsumerPollStrategy, Ca
         return false;
     }
 
+    /** What keeps the endpoint from being read now, as said in the log; null when its last poll worked. */
+    public String problem(Endpoint endpoint) {
+        return problems.problem(name(endpoint));
+    }
+
     private static String folderProblem(File folder) {
         if (!folder.isDirectory()) {
             if (folder.mkdirs()) {
@@ -95,14 +100,14 @@ public final class SourcePollStrategy implements PollingConsumerPollStrategy, Ca
     }
 
     /** The endpoint without its options: they may hold credentials. */
-    private static String name(Endpoint endpoint) {
+    public static String name(Endpoint endpoint) {
         String uri = URISupport.sanitizeUri(endpoint.getEndpointUri());
         int query = uri.indexOf('?');
         return query < 0 ? uri : uri.substring(0, query);
     }
 
     /** The cause chain in one line, each message once. */
-    static String describe(Throwable cause) {
+    public static String describe(Throwable cause) {
         StringBuilder text = new StringBuilder();
         for (Throwable t = cause; t != null && t.getCause() != t; t = t.getCause()) {
             String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();

@@ -1,24 +1,40 @@
 package dev.nanobanana.camel.app;
 
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
-import org.apache.camel.main.Main;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.nanobanana.camel.app.once.BatchSummary;
+import dev.nanobanana.camel.app.once.OnceBatch;
+import dev.nanobanana.camel.app.once.ProgressBar;
+import dev.nanobanana.camel.app.once.ProgressLines;
+import dev.nanobanana.camel.app.once.SummaryText;
 import dev.nanobanana.camel.emulator.EmulatorCommand;
 
 /**
  * The standalone runtime: Camel Main started from a folder that holds {@code config/application.properties} and the
- * YAML routes in {@code routes/}; or, with {@code --emulator}, the built-in RunPod emulator alone; or, with
- * {@code --costs}, what the job ledger says was spent.
+ * YAML routes in {@code routes/}, as a service or, with {@code --once}, for one batch; or, with {@code --emulator}, the
+ * built-in RunPod emulator alone; or, with {@code --costs}, what the job ledger says was spent.
  */
 public final class NanoBananaMain {
 
     static final Path CONFIG = Path.of("config", "application.properties");
     static final Path LOGGING = Path.of("config", "logback.xml");
+    /** The exit code when the runtime could not start: bad settings, no API key, an unknown option. */
+    static final int NOT_STARTED = 2;
+    /** The least level the console shows, read by config/logback.xml. */
+    static final String CONSOLE_THRESHOLD = "console.threshold";
+    /** How long a stop by signal waits for the summary, at most: printing it takes no time once Camel has stopped. */
+    private static final long SUMMARY_WAIT_SECONDS = 10;
 
     private NanoBananaMain() {
     }
@@ -36,6 +52,13 @@ public final class NanoBananaMain {
         }
     }
 
+    /** The path as the user would type it from the runtime's folder. */
+    private static Path fromHere(Path file) {
+        Path here = Path.of("").toAbsolutePath();
+        Path absolute = file.toAbsolutePath();
+        return absolute.startsWith(here) ? here.relativize(absolute) : absolute;
+    }
+
     public static void main(String[] args) throws Exception {
         poolAnswersOnSmallMachines();
         List<String> arguments = List.of(args);
@@ -44,33 +67,89 @@ public final class NanoBananaMain {
             System.exit(EmulatorCommand.run(arguments.stream().filter(arg -> !arg.equals(EmulatorCommand.OPTION)).toList(),
                     System.out, System.err));
         }
+        // Logback is set up before the first logger is made, Camel Main's among them
+        boolean terminal = System.console() != null;
+        if (arguments.contains(CommandLine.ONCE) && terminal && System.getProperty(CONSOLE_THRESHOLD) == null) {
+            // the progress bar has the terminal: the console shows warnings and errors only (config/logback.xml)
+            System.setProperty(CONSOLE_THRESHOLD, "WARN");
+        }
         if (System.getProperty("logback.configurationFile") == null && Files.isRegularFile(LOGGING)) {
             System.setProperty("logback.configurationFile", LOGGING.toString());
+        }
+        RuntimeMain main = new RuntimeMain();
+        CommandLine command;
+        try {
+            command = CommandLine.parse(arguments, main::argumentsTaken);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage() + " (java -jar nano-banana-camel-app.jar --help lists the options)");
+            System.exit(NOT_STARTED);
+            return;
+        }
+        if (command.help()) {
+            main.showOptions();
+            System.exit(0);
         }
         Logger log = LoggerFactory.getLogger(NanoBananaMain.class);
         if (!Files.isRegularFile(CONFIG)) {
             log.error("{} not found in {}: start nano-banana-camel from the folder that holds config/ and routes/",
                     CONFIG, Path.of("").toAbsolutePath());
-            System.exit(2);
+            System.exit(NOT_STARTED);
         }
-        if (arguments.contains(CostsCommand.OPTION)) {
+        if (command.costs()) {
             System.exit(CostsCommand.run(System.out, System.err));
         }
-        Main main = new Main();
         main.setPropertyPlaceholderLocations("file:" + CONFIG);
-        main.setInitialProperties(RuntimeSetup.defaults());
+        Properties initial = RuntimeSetup.defaults();
         main.addMainListener(new RuntimeSetup());
+        OnceBatch batch = null;
+        if (command.once()) {
+            // a batch is the user's job files: the examples are for a first run that watches the inbox
+            initial.setProperty("camel.main.route-filter-exclude-pattern", "examples");
+            batch = new OnceBatch(terminal ? new ProgressBar(System.out) : new ProgressLines(System.out),
+                    startedAt(), Clock.systemUTC());
+            main.addMainListener(batch);
+        }
+        main.setInitialProperties(initial);
+        CountDownLatch summaryPrinted = new CountDownLatch(1);
+        if (batch != null) {
+            // on SIGTERM the JVM ends once its shutdown hooks are done, Camel Main's among them; this one lets the main
+            // thread print the summary first
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> awaitQuietly(summaryPrinted), "nanobanana-summary"));
+        }
         try {
-            main.run(args);
+            main.run(command.camelArguments().toArray(String[]::new));
         } catch (Exception e) {
+            summaryPrinted.countDown();
             StartupRefused refused = StartupRefused.in(e);
             if (refused != null) {
                 log.error(refused.getMessage());
             } else {
                 log.error("nano-banana-camel could not start: {}", e.getMessage(), e);
             }
-            System.exit(2);
+            System.exit(NOT_STARTED);
+        }
+        if (batch != null) {
+            BatchSummary summary = batch.summary();
+            batch.progress().close();
+            SummaryText.lines(summary).forEach(System.out::println);
+            batch.contactSheet().ifPresent(sheet -> System.out.println("Contact sheet: " + fromHere(sheet)));
+            System.out.flush();
+            summaryPrinted.countDown();
+            System.exit(summary.exitCode());
         }
         System.exit(main.getExitCode());
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(SUMMARY_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** When the JVM started: the batch's time includes the start-up, as a user waits for it. */
+    private static Instant startedAt() {
+        return Instant.ofEpochMilli(ManagementFactory.getRuntimeMXBean().getStartTime());
     }
 }

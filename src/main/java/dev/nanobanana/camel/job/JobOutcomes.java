@@ -48,7 +48,8 @@ public class JobOutcomes implements AggregationStrategy {
         return outcomes;
     }
 
-    private static JobOutcome outcomeOf(Exchange jobExchange) {
+    /** How the job of this exchange ended: its outcome, or a failure with the exception that stopped it. */
+    public static JobOutcome outcomeOf(Exchange jobExchange) {
         JobOutcome outcome = jobExchange.getProperty(JobExchange.OUTCOME, JobOutcome.class);
         if (outcome != null && jobExchange.getException() == null) {
             return outcome;

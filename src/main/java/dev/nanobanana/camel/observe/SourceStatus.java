@@ -44,6 +44,11 @@ public final class SourceStatus {
         return problems.remove(source) != null;
     }
 
+    /** Why the source cannot be read now; null when its last poll worked. */
+    public String problem(String source) {
+        return problems.get(source);
+    }
+
     /** The sources that cannot be read now, by name, with why. */
     public Map<String, String> problems() {
         return new TreeMap<>(problems);

@@ -1,0 +1,113 @@
+package dev.nanobanana.camel.app.once;
+
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Route;
+import org.apache.camel.support.RoutePolicySupport;
+
+import dev.nanobanana.camel.JobExchange;
+import dev.nanobanana.camel.app.once.BatchProgress.Counts;
+import dev.nanobanana.camel.app.once.BatchSummary.CompletedJob;
+import dev.nanobanana.camel.app.once.BatchSummary.FailedJob;
+import dev.nanobanana.camel.job.JobOutcome;
+import dev.nanobanana.camel.job.JobOutcomes;
+import dev.nanobanana.camel.ledger.JobPhase;
+import dev.nanobanana.camel.ledger.JobState;
+import dev.nanobanana.camel.runpod.RunpodResult;
+
+/**
+ * Counts a batch's jobs as they start and end: a route policy on the routes every job passes once (the job route for
+ * jobs read from files, the resume route for those the ledger hands back). A job has ended when its exchange is done:
+ * by then its image and record, or its error record, are in a sink.
+ */
+final class JobTally extends RoutePolicySupport {
+
+    private final SinkPlaces places;
+    private final BatchProgress progress;
+    private final Instant started;
+    private final Clock clock;
+    private final List<CompletedJob> completed = new ArrayList<>();
+    private final List<FailedJob> failed = new ArrayList<>();
+    private int known;
+
+    JobTally(SinkPlaces places, BatchProgress progress, Instant started, Clock clock) {
+        this.places = places;
+        this.progress = progress;
+        this.started = started;
+        this.clock = clock;
+    }
+
+    @Override
+    public void onExchangeBegin(Route route, Exchange exchange) {
+        Counts counts;
+        synchronized (this) {
+            known++;
+            counts = counts();
+        }
+        progress.started(counts);
+    }
+
+    @Override
+    public void onExchangeDone(Route route, Exchange exchange) {
+        if (exchange.getProperty(JobExchange.OUTCOME) == null && exchange.getException() == null) {
+            // the runtime stopped before the job was submitted or finished: it stays unfinished, and resumes at the
+            // next start
+            return;
+        }
+        JobOutcome outcome = JobOutcomes.outcomeOf(exchange);
+        String source = exchange.getProperty(JobExchange.SOURCE, "direct", String.class);
+        if (outcome.completed()) {
+            CompletedJob job = completedJob(exchange, outcome, source);
+            Counts counts;
+            synchronized (this) {
+                completed.add(job);
+                counts = counts();
+            }
+            progress.completed(job, counts);
+        } else {
+            String sink = exchange.getProperty(JobExchange.FAILED_SINK, String.class);
+            FailedJob job = new FailedJob(outcome.jobId(), source, outcome.detail(),
+                    outcome.recordFile() == null ? null : places.file(sink, outcome.recordFile()), places.of(sink));
+            Counts counts;
+            synchronized (this) {
+                failed.add(job);
+                counts = counts();
+            }
+            progress.failed(job, counts);
+        }
+    }
+
+    synchronized Counts counts() {
+        return new Counts(known, completed.size(), failed.size(), Duration.between(started, clock.instant()));
+    }
+
+    synchronized List<CompletedJob> completed() {
+        return List.copyOf(completed);
+    }
+
+    synchronized List<FailedJob> failed() {
+        return List.copyOf(failed);
+    }
+
+    /** Jobs that began and have not ended. */
+    synchronized int unfinished() {
+        return known - completed.size() - failed.size();
+    }
+
+    private CompletedJob completedJob(Exchange exchange, JobOutcome outcome, String source) {
+        JobState state = JobExchange.state(exchange);
+        // the ledger knew the job as delivered (an earlier run, another instance): nothing was sent this time
+        boolean deliveredAlready = state == null || state.phase() != JobPhase.DELIVERED;
+        RunpodResult result = state == null ? null : state.result();
+        BigDecimal cost = deliveredAlready || result == null ? null : result.cost().orElse(null);
+        String sink = exchange.getProperty(JobExchange.COMPLETED_SINK, String.class);
+        return new CompletedJob(outcome.jobId(), source, places.file(sink, outcome.detail()), places.of(sink), cost,
+                deliveredAlready);
+    }
+}
