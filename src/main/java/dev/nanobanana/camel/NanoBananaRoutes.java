@@ -15,6 +15,7 @@ import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.spi.ThreadPoolProfile;
 import org.apache.camel.support.EventNotifierSupport;
 
@@ -266,6 +267,8 @@ public class NanoBananaRoutes extends RouteBuilder {
                     slots.close();
                     budget.close();
                 } else if (event instanceof CamelEvent.CamelContextStoppedEvent) {
+                    FileClaims.releaseHeld(getContext().getRegistry()
+                            .lookupByNameAndType(FILE_CLAIMS, IdempotentRepository.class));
                     clerk.shutdown();
                 }
             }
