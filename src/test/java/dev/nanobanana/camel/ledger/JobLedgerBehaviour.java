@@ -26,8 +26,6 @@ import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.nanobanana.camel.job.EditJob;
@@ -38,39 +36,7 @@ import dev.nanobanana.camel.runpod.RunpodStatus;
 import dev.nanobanana.camel.runpod.RunsyncRequest;
 
 /** The ledger's stories, told once and run on each database it supports. */
-abstract class JobLedgerBehaviour {
-
-    static final Duration LEASE = Duration.ofMinutes(1);
-    static final String A = "instance-a";
-    static final String B = "instance-b";
-
-    final TestClock clock = new TestClock(Instant.parse("2026-03-14T09:00:00Z"));
-    private final List<JobLedger> opened = new ArrayList<>();
-    private String url;
-    JobLedger ledger;
-
-    /** A database no other test uses. */
-    abstract String newDatabaseUrl();
-
-    abstract String user();
-
-    @BeforeEach
-    void openTheLedger() {
-        url = newDatabaseUrl();
-        ledger = open();
-    }
-
-    @AfterEach
-    void closeTheLedgers() {
-        opened.forEach(JobLedger::close);
-    }
-
-    /** Another connection pool on the same database, as another instance or a restart has. */
-    JobLedger open() {
-        JobLedger opening = JobLedger.open(url, user(), "", clock);
-        opened.add(opening);
-        return opening;
-    }
+abstract class JobLedgerBehaviour extends LedgerOnDatabase {
 
     // --- admission
 

@@ -23,44 +23,12 @@ import java.util.concurrent.TimeUnit;
 
 import org.assertj.core.groups.Tuple;
 import org.flywaydb.core.Flyway;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.nanobanana.camel.runpod.RunpodStatus;
 
 /** What the ledger counts against the budget, told once and run on each database it supports. */
-abstract class LedgerBudgetBehaviour {
-
-    static final Duration LEASE = Duration.ofMinutes(1);
-    static final String A = "instance-a";
-    static final String B = "instance-b";
-
-    final TestClock clock = new TestClock(Instant.parse("2026-03-14T09:00:00Z"));
-    private final List<JobLedger> opened = new ArrayList<>();
-    private String url;
-    JobLedger ledger;
-
-    abstract String newDatabaseUrl();
-
-    abstract String user();
-
-    @BeforeEach
-    void openTheLedger() {
-        url = newDatabaseUrl();
-        ledger = open();
-    }
-
-    @AfterEach
-    void closeTheLedgers() {
-        opened.forEach(JobLedger::close);
-    }
-
-    JobLedger open() {
-        JobLedger opening = JobLedger.open(url, user(), "", clock);
-        opened.add(opening);
-        return opening;
-    }
+abstract class LedgerBudgetBehaviour extends LedgerOnDatabase {
 
     @Test
     void aJobIsCountedOnlyIfItsPriceFitsUnderTheCap() {
@@ -258,8 +226,7 @@ abstract class LedgerBudgetBehaviour {
             insertV1(c, "in-flight", "SUBMITTED", "1k", null, "{\"inDoubt\":false}");
         }
 
-        JobLedger migrated = JobLedger.open(older, user(), "", clock);
-        opened.add(migrated);
+        JobLedger migrated = open(older);
 
         PeriodSpend spend = migrated.periodSpend(today());
         assertThat(spend.countedUsd()).isEqualByComparingTo("0.3825");
