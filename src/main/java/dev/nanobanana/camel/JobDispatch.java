@@ -81,17 +81,13 @@ final class JobDispatch extends AsyncProcessorSupport {
         return false;
     }
 
-    static boolean leftForNextStart(Exchange file) {
-        return JobExchange.leftForNextStart(file);
-    }
-
     /**
      * A file some of whose jobs were never submitted because the runtime is stopping stays where it is, neither in
      * .done nor in .failed: its source's work when the file's exchange ends (moving it) is dropped, and its jobs are
      * taken again at the next start (the ledger knows which ended).
      */
     private void finish(Exchange file) {
-        if (leftForNextStart(file) && file.getUnitOfWork() != null) {
+        if (JobExchange.leftForNextStart(file) && file.getUnitOfWork() != null) {
             // handed to an exchange that never ends: the source's commit or rollback never runs
             file.getUnitOfWork().handoverSynchronization(new DefaultExchange(context));
         }

@@ -307,7 +307,7 @@ public class NanoBananaRoutes extends RouteBuilder {
     }
 
     private static void requireAllCompleted(Exchange file) throws JobFileFailedException {
-        if (JobDispatch.leftForNextStart(file)) {
+        if (JobExchange.leftForNextStart(file)) {
             LOG.info("{}: left where it is, for the next start", file.getIn().getHeader(Exchange.FILE_NAME));
         } else {
             JobOutcomes.requireAllCompleted(file);
