@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import ch.qos.logback.classic.Level;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -20,6 +21,12 @@ class LaterDeliveryToSftpAndS3Test extends RemoteSourcesTestSupport {
 
     @RegisterExtension
     final LogCapture logs = new LogCapture(Level.INFO);
+
+    /** A test that stopped the server and failed before starting it again leaves it running for the next. */
+    @AfterEach
+    void serverRunning() {
+        sftp.start();
+    }
 
     Path remote(String path) {
         return sftpRoot.resolve(path);
@@ -68,7 +75,6 @@ class LaterDeliveryToSftpAndS3Test extends RemoteSourcesTestSupport {
         await().atMost(WAIT).until(() -> logs.lines(Level.WARN).stream().anyMatch(line -> line.contains(
                 "Job shoe was delivered, but its error record sftp://127.0.0.1:" + sftp.port()
                 + "/out/failed/shoe.error.json could not be removed")));
-        sftp.start();
         assertThat(errorRecord).exists();
         assertThat(logs.lines()).noneMatch(line -> line.contains(sftp.password()));
         assertThat(emulator.requests(Operation.RUNSYNC)).hasSize(1);
