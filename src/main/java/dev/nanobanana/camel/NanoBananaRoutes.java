@@ -44,6 +44,7 @@ import dev.nanobanana.camel.runpod.OutcomeUnknownException;
 import dev.nanobanana.camel.runpod.RunpodResult;
 import dev.nanobanana.camel.runpod.TransientFailures;
 import dev.nanobanana.camel.sink.ErrorRecord;
+import dev.nanobanana.camel.sink.ErrorRecordRemoval;
 import dev.nanobanana.camel.sink.ErrorRecords;
 import dev.nanobanana.camel.sink.ImageDownload;
 import dev.nanobanana.camel.sink.ImageSpool;
@@ -131,6 +132,7 @@ public class NanoBananaRoutes extends RouteBuilder {
         Polling polling = new Polling(settings.pollInitialInterval(), settings.pollMaxInterval(),
                 settings.pollMultiplier(), settings.pollDeadline(), clock);
         ErrorRecords errorRecords = new ErrorRecords(clock);
+        ErrorRecordRemoval errorRecordRemoval = new ErrorRecordRemoval(getContext(), clock);
         String completedFolder = "file:" + settings.completedDir() + "?tempPrefix=.writing-";
         String failedFolder = "file:" + settings.failedDir() + "?tempPrefix=.writing-";
         ExecutorService deliveryThreads = deliveryThreads();
@@ -222,6 +224,10 @@ public class NanoBananaRoutes extends RouteBuilder {
                 .process(this::resultRecordMessage)
                 .toD("${exchangeProperty." + JobExchange.COMPLETED_SINK + "}")
                 .process(exchange -> delivered(exchange, metrics))
+                // delivered after all (its sink came back, its paid image was fetched): its error record goes
+                .filter(ErrorRecordRemoval::hasErrorRecord)
+                    .process(errorRecordRemoval)
+                .end()
                 .process(clerk::note);
 
         from(FAILED_SINK).routeId("nanobanana-failed-sink")
@@ -230,6 +236,7 @@ public class NanoBananaRoutes extends RouteBuilder {
                 .process(exchange -> cancelUnfinished(exchange, runpod, settings))
                 .process(exchange -> failed(exchange, errorRecords.of(exchange), metrics))
                 .toD("${exchangeProperty." + JobExchange.FAILED_SINK + "}")
+                .process(NanoBananaRoutes::errorRecordWritten)
                 .process(clerk::recordOrPostpone);
     }
 
@@ -409,6 +416,13 @@ public class NanoBananaRoutes extends RouteBuilder {
         metrics.failed(exchange, FailureReason.of(JobExchange.failure(exchange), JobExchange.step(exchange),
                 record.runpodStatus()));
         log.warn("Job {} failed: {}", id, record.reason());
+    }
+
+    /** Kept in the job's state, so that the record is taken back should the job be delivered after all. */
+    private static void errorRecordWritten(Exchange exchange) {
+        if (JobExchange.state(exchange) != null) {
+            JobExchange.update(exchange, JobState::withErrorRecord);
+        }
     }
 
     /**

@@ -24,7 +24,8 @@ import dev.nanobanana.camel.emulator.RunpodEmulator;
 
 /**
  * A paid image whose download failed for good (its host answered 404 for longer than retry.paid-image-for) is not
- * lost: a later start with nanobanana.fetch-paid-images=true fetches and delivers it, and RunPod is not paid again.
+ * lost: a later start with nanobanana.fetch-paid-images=true fetches and delivers it, RunPod is not paid again, and its
+ * old error record leaves the failed sink.
  */
 class PaidImageFetchIT {
 
@@ -78,6 +79,11 @@ class PaidImageFetchIT {
         await().atMost(WAIT).until(() -> Files.exists(runtime.path("out/completed/shoe.json")));
         assertThat(ImageIO.read(image.toFile())).isNotNull();
         assertThat(runtime.log()).contains("Fetching 1 paid image(s) whose download had failed");
+        // the failed folder lists only what failed: the job's old error record is gone
+        await().atMost(WAIT).until(() -> Files.notExists(record));
+        assertThat(runtime.path("out/failed")).isEmptyDirectory();
+        assertThat(runtime.log())
+                .contains("Job shoe was delivered after all: its error record out/failed/shoe.error.json is removed");
         assertThat(emulator.requests(Operation.RUNSYNC)).hasSize(1);
     }
 }

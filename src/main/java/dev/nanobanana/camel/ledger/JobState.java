@@ -20,6 +20,8 @@ import dev.nanobanana.camel.runpod.RunsyncRequest;
  * @param keptImage the image in the spool, once it is there
  * @param imageStored whether the image is in the completed sink already (its record may not be)
  * @param inDoubt for a failed job, whether it may have reached RunPod (and been paid for) though no answer says so
+ * @param errorRecordWritten whether the job's error record is in its failed sink: a job delivered after all (its sink
+ *     came back, or its paid image was fetched later) has it removed there
  */
 public record JobState(
         JobDraft draft,
@@ -32,10 +34,11 @@ public record JobState(
         boolean imageStored,
         Instant receivedAt,
         Instant submittedAt,
-        boolean inDoubt) {
+        boolean inDoubt,
+        boolean errorRecordWritten) {
 
     public static JobState received(JobDraft draft, Instant now) {
-        return new JobState(draft, JobPhase.RECEIVED, null, null, null, null, null, false, now, null, false);
+        return new JobState(draft, JobPhase.RECEIVED, null, null, null, null, null, false, now, null, false, false);
     }
 
     public String jobId() {
@@ -60,48 +63,60 @@ public record JobState(
     /** A failed job whose paid image is to be fetched again: its result is in, its image not kept yet. */
     public JobState reopenedToFetch() {
         return new JobState(draft, JobPhase.RESULT_RECEIVED, job, request, result, imageUrl, null, false, receivedAt,
-                submittedAt, false);
+                submittedAt, false, errorRecordWritten);
     }
 
     public JobState withJob(EditJob job, RunsyncRequest request) {
         return new JobState(draft, phase, job, request, result, imageUrl, keptImage, imageStored, receivedAt,
-                submittedAt, inDoubt);
+                submittedAt, inDoubt, errorRecordWritten);
     }
 
     public JobState submitting(Instant now) {
         return new JobState(draft, JobPhase.SUBMITTING, job, request, result, imageUrl, keptImage, imageStored,
-                receivedAt, now, inDoubt);
+                receivedAt, now, inDoubt, errorRecordWritten);
     }
 
     /** RunPod's answer to a submit or a poll: the job has an id from now on. */
     public JobState answered(RunpodResult answer) {
         return new JobState(draft, JobPhase.SUBMITTED, job, request, answer, imageUrl, keptImage, imageStored,
-                receivedAt, submittedAt, inDoubt);
+                receivedAt, submittedAt, inDoubt, errorRecordWritten);
     }
 
     public JobState withImageUrl(String url) {
         return new JobState(draft, phase, job, request, result, url, keptImage, imageStored, receivedAt,
-                submittedAt, inDoubt);
+                submittedAt, inDoubt, errorRecordWritten);
     }
 
     public JobState kept(Path image) {
         return new JobState(draft, JobPhase.RESULT_RECEIVED, job, request, result, imageUrl, image, imageStored,
-                receivedAt, submittedAt, inDoubt);
+                receivedAt, submittedAt, inDoubt, errorRecordWritten);
     }
 
     public JobState withImageStored() {
         return new JobState(draft, phase, job, request, result, imageUrl, keptImage, true, receivedAt, submittedAt,
-                inDoubt);
+                inDoubt, errorRecordWritten);
     }
 
     public JobState delivered() {
         return new JobState(draft, JobPhase.DELIVERED, job, request, result, imageUrl, keptImage, imageStored,
-                receivedAt, submittedAt, inDoubt);
+                receivedAt, submittedAt, inDoubt, errorRecordWritten);
+    }
+
+    /** The job's error record reached its failed sink. */
+    public JobState withErrorRecord() {
+        return new JobState(draft, phase, job, request, result, imageUrl, keptImage, imageStored, receivedAt,
+                submittedAt, inDoubt, true);
+    }
+
+    /** The job's error record is gone from its failed sink, or replaced by a note that the job was delivered. */
+    public JobState withoutErrorRecord() {
+        return new JobState(draft, phase, job, request, result, imageUrl, keptImage, imageStored, receivedAt,
+                submittedAt, inDoubt, false);
     }
 
     /** @param outcomeUnknown whether the job may have reached RunPod though no answer says so */
     public JobState failed(boolean outcomeUnknown) {
         return new JobState(draft, JobPhase.FAILED, job, request, result, imageUrl, keptImage, imageStored,
-                receivedAt, submittedAt, outcomeUnknown);
+                receivedAt, submittedAt, outcomeUnknown, errorRecordWritten);
     }
 }

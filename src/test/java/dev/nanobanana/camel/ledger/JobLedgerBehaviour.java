@@ -245,6 +245,7 @@ abstract class JobLedgerBehaviour extends LedgerOnDatabase {
                 true,
                 Instant.parse("2026-03-14T08:59:59.123456789Z"),
                 Instant.parse("2026-03-14T09:00:00.987654321Z"),
+                true,
                 true);
 
         ledger.save(key("shoe"), everything, A);

@@ -20,6 +20,7 @@ import dev.nanobanana.camel.job.JobOutcomes;
 import dev.nanobanana.camel.ledger.JobPhase;
 import dev.nanobanana.camel.ledger.JobState;
 import dev.nanobanana.camel.runpod.RunpodResult;
+import dev.nanobanana.camel.sink.SinkPlaces;
 
 /**
  * Counts a batch's jobs as they start and end: a route policy on the routes every job passes once (the job route for

@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
 import dev.nanobanana.camel.NanoBananaRoutes;
 import dev.nanobanana.camel.NanoBananaSettings;
 import dev.nanobanana.camel.ledger.LedgerClerk;
+import dev.nanobanana.camel.sink.SinkPlaces;
 import dev.nanobanana.camel.status.ContactSheet;
 
 /**

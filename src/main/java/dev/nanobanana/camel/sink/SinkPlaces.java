@@ -1,4 +1,4 @@
-package dev.nanobanana.camel.app.once;
+package dev.nanobanana.camel.sink;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,21 +13,21 @@ import org.apache.camel.util.URISupport;
  * that is a route of its own ({@code direct:s3-completed}), that route's {@code description}
  * ({@code s3://partner/out/completed/}); otherwise the endpoint without its options, which may hold credentials.
  */
-final class SinkPlaces {
+public final class SinkPlaces {
 
     private final CamelContext context;
     private final Map<String, String> places = new ConcurrentHashMap<>();
 
-    SinkPlaces(CamelContext context) {
+    public SinkPlaces(CamelContext context) {
         this.context = context;
     }
 
-    String of(String sinkUri) {
+    public String of(String sinkUri) {
         return sinkUri == null ? "(no sink)" : places.computeIfAbsent(sinkUri, this::describe);
     }
 
     /** A file in the sink: the place and the name, joined as a path. */
-    String file(String sinkUri, String fileName) {
+    public String file(String sinkUri, String fileName) {
         String place = of(sinkUri);
         return fileName == null ? place : place.endsWith("/") ? place + fileName : place + "/" + fileName;
     }
