@@ -20,7 +20,8 @@ import org.apache.camel.http.base.HttpOperationFailedException;
  * The HTTP client for RunPod's API and for the images it makes: non-blocking, so that a job waiting on RunPod holds no
  * thread, and streaming, so that an image or a base64 answer goes to a file rather than into the heap. The API key is
  * added here, to API requests only, so that it never sits on a Camel message where a log, a trace or a record could
- * show it. Nothing is retried here: Camel's error handler owns every retry.
+ * show it. Every answer is bounded by the read timeout twice over: the wait for its headers, and any pause in its
+ * body ({@link BodyIdleTimeout}). Nothing is retried here: Camel's error handler owns every retry.
  */
 public final class RunpodClient implements AutoCloseable {
 
