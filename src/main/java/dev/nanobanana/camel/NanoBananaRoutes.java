@@ -122,7 +122,7 @@ public class NanoBananaRoutes extends RouteBuilder {
                 .newSingleThreadScheduledExecutor(this, "nanobanana-waits");
         BudgetGate budget = new BudgetGate(clerk, settings.prices(), settings.budget(), clock, waits);
         bindToRegistry(BUDGET, budget);
-        followTheContext(slots, budget, clerk);
+        followTheContext(slots, budget, clerk, runpod);
         JobMetrics metrics = JobMetrics.of(getContext()).watch(slots);
         metrics.gauge("nanobanana.budget.reached", "1 while the budget cap holds jobs back unsent, else 0",
                 () -> budget.reached() ? 1 : 0);
@@ -259,11 +259,13 @@ public class NanoBananaRoutes extends RouteBuilder {
 
     /**
      * The ledger's clerk starts once the routes run, since it hands them the jobs to resume, and closes the ledger
-     * once they have stopped. When the runtime stops (SIGTERM, a redeploy), intake stops at once, jobs in flight may
-     * finish within {@code camel.main.shutdown-timeout}, and no waiting job is submitted any more: what is left
-     * resumes at the next start, from the ledger and the files still in the inbox.
+     * once they have stopped; the RunPod client (its threads and body timers) is closed then too. When the runtime
+     * stops (SIGTERM, a redeploy), intake stops at once, jobs in flight may finish within
+     * {@code camel.main.shutdown-timeout}, and no waiting job is submitted any more: what is left resumes at the next
+     * start, from the ledger and the files still in the inbox.
      */
-    private void followTheContext(JobSlots slots, BudgetGate budget, LedgerClerk clerk) throws Exception {
+    private void followTheContext(JobSlots slots, BudgetGate budget, LedgerClerk clerk, RunpodClient runpod)
+            throws Exception {
         EventNotifierSupport notifier = new EventNotifierSupport() {
             @Override
             public void notify(CamelEvent event) {
@@ -277,6 +279,7 @@ public class NanoBananaRoutes extends RouteBuilder {
                     FileClaims.releaseHeld(getContext().getRegistry()
                             .lookupByNameAndType(FILE_CLAIMS, IdempotentRepository.class));
                     clerk.shutdown();
+                    runpod.close();
                 }
             }
         };

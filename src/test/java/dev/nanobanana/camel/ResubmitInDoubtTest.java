@@ -16,12 +16,22 @@ class ResubmitInDoubtTest extends PipelineTestSupport {
     Properties settings() {
         Properties settings = super.settings();
         settings.setProperty("nanobanana.resubmit-in-doubt", "true");
+        settings.setProperty("nanobanana.http.read-timeout", "1s");
         return settings;
     }
 
     @Test
     void connectionLostAfterTheSubmitLeftIsSubmittedAgainWhenAskedFor() throws Exception {
         emulator.inject(Operation.RUNSYNC, Fault.dropConnection());
+        drop("shoe.json", PipelineTest.job(""));
+
+        assertThat(json(completed.resolve("shoe.json")).get("status").asText()).isEqualTo("COMPLETED");
+        assertThat(emulator.requests(Operation.RUNSYNC)).hasSize(2);
+    }
+
+    @Test
+    void submitAnswerThatStoppedHalfWayIsSubmittedAgainWhenAskedFor() throws Exception {
+        emulator.inject(Operation.RUNSYNC, Fault.stallMidBody());
         drop("shoe.json", PipelineTest.job(""));
 
         assertThat(json(completed.resolve("shoe.json")).get("status").asText()).isEqualTo("COMPLETED");

@@ -23,6 +23,7 @@ import dev.nanobanana.camel.emulator.Operation;
 import dev.nanobanana.camel.s3.NanoBananaS3Routes;
 import dev.nanobanana.camel.s3.S3Clients;
 import dev.nanobanana.camel.s3.S3Settings;
+import dev.nanobanana.camel.testing.SilencingRelay;
 
 /** A partner's SFTP server: job files from its inbox, results back to it; or to S3, by editing a route file. */
 class SftpSourceTest extends RemoteSourcesTestSupport {
@@ -124,6 +125,35 @@ class SftpSourceTest extends RemoteSourcesTestSupport {
         assertThat(logs.lines(Level.WARN)).filteredOn(line -> line.contains("cannot be read")).hasSize(1);
         assertThat(logs.lines(Level.INFO)).anyMatch(line -> line.contains("/inbox works again"));
         assertThat(logs.lines()).noneMatch(line -> line.contains("\tat "));
+    }
+
+    @Test
+    void serverThatFallsSilentMidSessionIsGivenUpAndTheNextPollConnectsAgain() throws Exception {
+        try (SilencingRelay relay = new SilencingRelay(sftp.port())) {
+            context.getPropertiesComponent().addOverrideProperty("nanobanana.sftp.port", Integer.toString(relay.port()));
+            // the same host key, at the relay's port
+            Path knownHosts = Files.writeString(work.resolve("known_hosts"), Files.readString(sftp.knownHostsFile())
+                    .replace("]:" + sftp.port() + " ", "]:" + relay.port() + " "));
+            context.getPropertiesComponent().addOverrideProperty("nanobanana.sftp.known-hosts-file",
+                    knownHosts.toString());
+            context.getPropertiesComponent().addOverrideProperty("nanobanana.http.read-timeout", "1s");
+            loadRoutes("sftp.camel.yaml", routeFile("sftp.camel.yaml"));
+            upload("first.json", PipelineTest.job(""));
+            awaitFile(remote("out/completed/first.json"));
+            awaitFile(remote("inbox/.done/first.json"));
+
+            // the poll's and the sink's connections stay open, and nothing comes back on them any more (whether the
+            // next poll then fails, and says so, or camel-ftp's check of the connection finds it dead first and
+            // connects again, depends on which of them meets the silence first)
+            relay.silenceOpenConnections();
+            upload("pending.json", PipelineTest.job(""));
+
+            // given up after about twice the read timeout (no answer, then an unanswered keep-alive), not 10 minutes
+            await().atMost(Duration.ofSeconds(60)).until(() -> relay.silencedClosedByClient() >= 1);
+            await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(remote("out/completed/pending.json")));
+            awaitFile(remote("inbox/.done/pending.json"));
+            assertThat(emulator.requests(Operation.RUNSYNC)).hasSize(2);
+        }
     }
 
     @Test

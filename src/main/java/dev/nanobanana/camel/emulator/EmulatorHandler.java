@@ -49,11 +49,11 @@ final class EmulatorHandler implements HttpHandler {
             throw e;
         }
         if (reply.isDone() && !reply.isCompletedExceptionally()) {
-            sendAndClose(exchange, reply.join());
+            send(exchange, reply.join());
         } else {
             reply.whenComplete((ready, failure) -> {
                 if (failure == null) {
-                    sendAndClose(exchange, ready);
+                    send(exchange, ready);
                 } else {
                     exchange.close();
                 }
@@ -90,9 +90,17 @@ final class EmulatorHandler implements HttpHandler {
                     .withHeader("Allow", route.method()));
         }
         Optional<Fault> fault = faults.takeAnswerFault(route.operation());
+        if (fault.isPresent() && fault.get() instanceof Fault.StallMidBody) {
+            return answerAsAsked(exchange, route, body, query, authorized).thenApply(Reply::stalledMidBody);
+        }
         if (fault.isPresent()) {
             return ready(faultReply(fault.get()));
         }
+        return answerAsAsked(exchange, route, body, query, authorized);
+    }
+
+    private CompletableFuture<Reply> answerAsAsked(HttpExchange exchange, Route route, RequestBody body,
+            String query, boolean authorized) {
         if (route.needsKey() && !authorized) {
             return ready(Reply.error(401, exchange.getRequestHeaders().containsKey("Authorization")
                     ? "Invalid API key"
@@ -108,7 +116,16 @@ final class EmulatorHandler implements HttpHandler {
         };
     }
 
-    private static void sendAndClose(HttpExchange exchange, Reply reply) {
+    /** Sends the reply and ends the exchange; a reply that stalls leaves it, and its connection, open. */
+    private static void send(HttpExchange exchange, Reply reply) {
+        if (reply.stallsMidBody()) {
+            try {
+                reply.sendTo(exchange);
+            } catch (IOException e) {
+                exchange.close();
+            }
+            return;
+        }
         try (exchange) {
             reply.sendTo(exchange);
         } catch (IOException e) {

@@ -7,6 +7,7 @@ import java.util.Objects;
  * A one-shot misbehaviour of the emulator, injected with {@link RunpodEmulator#inject(Operation, Fault)}.
  *
  * <p>{@link HttpStatus}, {@link DropConnection} and {@link NotJson} replace the answer, so no job is created.
+ * {@link StallMidBody} sends the real answer (a runsync creates its job) but stops half-way through it.
  * {@link JobFails} and {@link JobRunsFor} shape the job the request creates and apply to RUNSYNC and RUN only.
  */
 public sealed interface Fault {
@@ -23,6 +24,13 @@ public sealed interface Fault {
 
     /** Closes the TCP connection without any answer. */
     record DropConnection() implements Fault {
+    }
+
+    /**
+     * Sends the answer's headers and the first half of its body, then nothing, keeping the connection open until the
+     * client closes it or the emulator stops: a CDN or proxy that hangs mid-transfer.
+     */
+    record StallMidBody() implements Fault {
     }
 
     /** Answers 200 with an HTML page, as a proxy or gateway in the way might. */
@@ -59,6 +67,10 @@ public sealed interface Fault {
 
     static Fault dropConnection() {
         return new DropConnection();
+    }
+
+    static Fault stallMidBody() {
+        return new StallMidBody();
     }
 
     static Fault notJson() {

@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
  * fault    = STATUS [ ";retry-after=" DURATION ]  answer HTTP STATUS (400-599) with a JSON error
  *          | "drop"                              close the connection without an answer
  *          | "not-json"                          answer 200 with an HTML page
+ *          | "stall"                             send the headers and half the body, then nothing
  *          | "slow:" DURATION                    the job runs that long         (runsync and run only)
  *          | "fail:" TEXT                        the job ends FAILED with TEXT  (runsync and run only)
  *          | "fail-" STATUS ":" TEXT             the same, runsync answering it with HTTP STATUS
@@ -98,8 +99,9 @@ public record FaultSpec(Operation operation, Fault fault) {
         return switch (text.toLowerCase(Locale.ROOT)) {
             case "drop" -> Fault.dropConnection();
             case "not-json" -> Fault.notJson();
+            case "stall" -> Fault.stallMidBody();
             default -> throw new IllegalArgumentException("unknown fault \"" + text
-                    + "\"; expected <status>[;retry-after=<duration>], drop, not-json, slow:<duration>,"
+                    + "\"; expected <status>[;retry-after=<duration>], drop, not-json, stall, slow:<duration>,"
                     + " fail:<text> or fail-<status>:<text>");
         };
     }

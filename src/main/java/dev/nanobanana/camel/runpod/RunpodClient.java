@@ -20,7 +20,8 @@ import org.apache.camel.http.base.HttpOperationFailedException;
  * The HTTP client for RunPod's API and for the images it makes: non-blocking, so that a job waiting on RunPod holds no
  * thread, and streaming, so that an image or a base64 answer goes to a file rather than into the heap. The API key is
  * added here, to API requests only, so that it never sits on a Camel message where a log, a trace or a record could
- * show it. Nothing is retried here: Camel's error handler owns every retry.
+ * show it. Every answer is bounded by the read timeout twice over: the wait for its headers, and any pause in its
+ * body ({@link BodyIdleTimeout}). Nothing is retried here: Camel's error handler owns every retry.
  */
 public final class RunpodClient implements AutoCloseable {
 
@@ -35,6 +36,7 @@ public final class RunpodClient implements AutoCloseable {
     private final Path spillDir;
     private final ExecutorService threads;
     private final HttpClient http;
+    private final BodyIdleTimeout idleTimeout;
 
     public RunpodClient(String endpointUrl, String apiKey, Duration connectTimeout, Duration readTimeout,
             Path spillDir) {
@@ -57,6 +59,7 @@ public final class RunpodClient implements AutoCloseable {
                 .followRedirects(HttpClient.Redirect.NORMAL)
                 .executor(threads)
                 .build();
+        this.idleTimeout = new BodyIdleTimeout(readTimeout);
     }
 
     public String endpointUrl() {
@@ -68,7 +71,10 @@ public final class RunpodClient implements AutoCloseable {
         return call(method, path, body, readTimeout);
     }
 
-    /** As {@link #call(String, String, byte[])}, waiting at most {@code timeout} for the answer. */
+    /**
+     * As {@link #call(String, String, byte[])}, waiting at most {@code timeout} for the answer's headers, and at most
+     * the read timeout for each next part of its body.
+     */
     public CompletableFuture<HttpResponse<AnswerBody>> call(String method, String path, byte[] body,
             Duration timeout) {
         HttpRequest request = HttpRequest.newBuilder(URI.create(endpointUrl + path))
@@ -79,13 +85,18 @@ public final class RunpodClient implements AutoCloseable {
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofByteArray(body))
                 .build();
-        return http.sendAsync(request, AnswerBody.handler(spillDir, ANSWER_MEMORY_LIMIT));
+        return http.sendAsync(request,
+                idleTimeout.bound(AnswerBody.handler(spillDir, ANSWER_MEMORY_LIMIT), "the answer", request.uri()));
     }
 
-    /** Downloads an image into {@code target}, whatever the status: the caller checks it. No key is sent. */
+    /**
+     * Downloads an image into {@code target}, whatever the status: the caller checks it, and removes the file if the
+     * download fails. No key is sent.
+     */
     public CompletableFuture<HttpResponse<Path>> download(String url, Path target) {
         HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(readTimeout).GET().build();
-        return http.sendAsync(request, HttpResponse.BodyHandlers.ofFile(target));
+        return http.sendAsync(request,
+                idleTimeout.bound(HttpResponse.BodyHandlers.ofFile(target), "the image", request.uri()));
     }
 
     /** What Camel's HTTP components throw for a status that is not 2xx: it carries the status, headers and body. */
@@ -102,6 +113,7 @@ public final class RunpodClient implements AutoCloseable {
 
     @Override
     public void close() {
+        idleTimeout.close();
         threads.shutdownNow();
     }
 }

@@ -11,6 +11,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
@@ -51,6 +52,9 @@ public final class S3Clients {
 
     public static S3Client client(S3Settings settings) {
         S3ClientBuilder builder = S3Client.builder()
+                // the socket's read timeout: a store that stops sending mid-object (or never answers) ends the
+                // attempt after that long without a byte, and the SDK's retries or the route's take over
+                .httpClientBuilder(ApacheHttpClient.builder().socketTimeout(settings.readTimeout()))
                 .region(Region.of(settings.region()))
                 .credentialsProvider(credentials(settings))
                 .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(settings.pathStyle()).build());

@@ -7,7 +7,8 @@ import dev.nanobanana.camel.NanoBananaProperties;
 
 /**
  * The {@code nanobanana.s3.*} settings: where the bucket is, how to reach it, and where in it job files arrive and
- * results go. Empty keys mean the AWS SDK's default credentials chain.
+ * results go. Empty keys mean the AWS SDK's default credentials chain. The store is waited on for at most
+ * {@code nanobanana.http.read-timeout} without a byte, as RunPod is.
  */
 public record S3Settings(
         String bucket,
@@ -17,7 +18,8 @@ public record S3Settings(
         String accessKey,
         String secretKey,
         boolean checksumsWhenRequired,
-        Duration presignTtl) {
+        Duration presignTtl,
+        Duration readTimeout) {
 
     public static S3Settings from(NanoBananaProperties properties) {
         String checksums = properties.text("s3.checksums").toLowerCase(Locale.ROOT);
@@ -32,7 +34,8 @@ public record S3Settings(
         }
         return new S3Settings(bucket, properties.text("s3.region"), properties.text("s3.endpoint-url"),
                 properties.flag("s3.path-style"), properties.text("s3.access-key"), properties.text("s3.secret-key"),
-                checksums.equals("when-required"), properties.duration("s3.presign-ttl"));
+                checksums.equals("when-required"), properties.duration("s3.presign-ttl"),
+                properties.duration("http.read-timeout"));
     }
 
     public boolean hasKeys() {

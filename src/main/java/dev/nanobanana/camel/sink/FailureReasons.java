@@ -22,6 +22,7 @@ import org.apache.camel.http.base.HttpOperationFailedException;
 
 import dev.nanobanana.camel.JobStep;
 import dev.nanobanana.camel.job.InvalidJobException;
+import dev.nanobanana.camel.runpod.BodyStalledException;
 import dev.nanobanana.camel.runpod.OutcomeUnknownException;
 import dev.nanobanana.camel.runpod.PollDeadlineExceededException;
 import dev.nanobanana.camel.runpod.RunpodJobFailedException;
@@ -64,6 +65,10 @@ final class FailureReasons {
         if (failure instanceof HttpOperationFailedException http) {
             return httpStatus(http.getStatusCode(), step, tries, runpodError);
         }
+        Optional<Throwable> stalled = cause(failure, BodyStalledException.class::isInstance);
+        if (stalled.isPresent()) {
+            return stalled(stalled.get(), step, attempts, tries);
+        }
         String network = network(failure, step, tries);
         if (network != null) {
             return network;
@@ -77,6 +82,21 @@ final class FailureReasons {
             return "I/O error while " + step.description() + tries + ": " + failure.getMessage();
         }
         return step.description() + " failed: " + failure;
+    }
+
+    /** The headers came, then the body stopped: a hung CDN or proxy, or a server in trouble. */
+    private static String stalled(Throwable stalled, JobStep step, int attempts, String tries) {
+        boolean runpod = step != JobStep.DOWNLOAD;
+        String what = (runpod ? "RunPod's answer" : "the image") + " stopped arriving while " + step.description()
+                      + tries + " (" + stalled.getMessage() + ")";
+        if (step == JobStep.SUBMIT && attempts == 1) {
+            return what + ": its outcome is unknown, and RunPod may run and charge the job, so it was not submitted "
+                   + "again. Look for it in your RunPod console before you drop it again; "
+                   + "nanobanana.resubmit-in-doubt=true submits such jobs again";
+        }
+        return what + ": check the network and any proxy between this machine and "
+               + (runpod ? "RunPod" : "the image's host")
+               + ", or raise nanobanana.http.read-timeout if it pauses that long";
     }
 
     /**

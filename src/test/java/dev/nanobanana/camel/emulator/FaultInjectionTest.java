@@ -6,8 +6,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 import static dev.nanobanana.camel.emulator.EmulatorClient.json;
@@ -100,6 +106,44 @@ class FaultInjectionTest {
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("text/html"));
         assertThat(response.body()).startsWith("<html>");
+    }
+
+    @Test
+    void stalledRunsyncRunsItsJobButSendsHalfTheAnswerAndThenNothing() throws IOException {
+        emulator.inject(Operation.RUNSYNC, Fault.stallMidBody());
+        byte[] request = EmulatorClient.body(EmulatorClient.input("")).getBytes(StandardCharsets.UTF_8);
+
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), emulator.port())) {
+            socket.getOutputStream().write(("POST " + URI.create(emulator.endpointUrl()).getPath() + "/runsync HTTP/1.1\r\n"
+                    + "Host: 127.0.0.1\r\nAuthorization: Bearer " + emulator.apiKey() + "\r\n"
+                    + "Content-Type: application/json\r\nContent-Length: " + request.length + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().write(request);
+            socket.setSoTimeout(3000);
+            InputStream in = socket.getInputStream();
+            String head = head(in);
+            int length = Integer.parseInt(head.replaceAll("(?is).*content-length: *(\\d+).*", "$1"));
+            byte[] half = in.readNBytes(length / 2);
+
+            assertThat(head).startsWith("HTTP/1.1 200");
+            assertThat(new String(half, StandardCharsets.UTF_8)).startsWith("{");
+            // nothing more comes, and the connection stays open
+            assertThatThrownBy(in::read).isInstanceOf(SocketTimeoutException.class);
+        }
+        assertThat(json(client.get("/health")).at("/jobs/completed").asInt()).isEqualTo(1);
+        assertThat(client.runsync("").statusCode()).isEqualTo(200);
+    }
+
+    private static String head(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("the connection closed after: " + head);
+            }
+            head.append((char) b);
+        }
+        return head.toString();
     }
 
     @Test

@@ -14,7 +14,8 @@ class FaultSpecTest {
     @Test
     void readsEveryKindOfFaultInOrder() {
         assertThat(FaultSpec.parse("runsync=429;retry-after=2, runsync=500, status=drop, image=404,"
-                + " runsync=not-json, runsync=fail:Some error, run=fail-400:Blocked, runsync=slow:120s, RUN=Slow:250ms"))
+                + " runsync=not-json, runsync=fail:Some error, run=fail-400:Blocked, runsync=slow:120s, RUN=Slow:250ms,"
+                + " image=stall"))
                 .containsExactly(
                         new FaultSpec(Operation.RUNSYNC, Fault.httpStatus(429, Duration.ofSeconds(2))),
                         new FaultSpec(Operation.RUNSYNC, Fault.httpStatus(500)),
@@ -24,7 +25,8 @@ class FaultSpecTest {
                         new FaultSpec(Operation.RUNSYNC, Fault.jobFails("Some error")),
                         new FaultSpec(Operation.RUN, Fault.jobFails(400, "Blocked")),
                         new FaultSpec(Operation.RUNSYNC, Fault.jobRunsFor(Duration.ofSeconds(120))),
-                        new FaultSpec(Operation.RUN, Fault.jobRunsFor(Duration.ofMillis(250))));
+                        new FaultSpec(Operation.RUN, Fault.jobRunsFor(Duration.ofMillis(250))),
+                        new FaultSpec(Operation.IMAGE, Fault.stallMidBody()));
     }
 
     @Test

@@ -19,6 +19,7 @@ import org.apache.camel.CamelExecutionException;
 import org.junit.jupiter.api.Test;
 
 import dev.nanobanana.camel.JobStep;
+import dev.nanobanana.camel.runpod.BodyStalledException;
 
 class FailureReasonsTest {
 
@@ -113,6 +114,21 @@ class FailureReasonsTest {
                               + "for it in your RunPod console before you drop it again, and raise "
                               + "nanobanana.http.read-timeout if this recurs");
         }
+    }
+
+    @Test
+    void aBodyThatStoppedArrivingIsNamedWithWhereItCameFrom() {
+        assertThat(reason(new CompletionException(new BodyStalledException("no data for 10s while reading the answer "
+                                                                          + "from https://api.runpod.ai/v2/x/status/1")),
+                JobStep.POLL, 3))
+                .isEqualTo("RunPod's answer stopped arriving while polling RunPod for the job's state after 3 attempts "
+                           + "(no data for 10s while reading the answer from https://api.runpod.ai/v2/x/status/1): "
+                           + "check the network and any proxy between this machine and RunPod, or raise "
+                           + "nanobanana.http.read-timeout if it pauses that long");
+        assertThat(reason(new BodyStalledException("no data for 10s while reading the answer from "
+                                                   + "https://api.runpod.ai/v2/x/runsync"), JobStep.SUBMIT, 1))
+                .startsWith("RunPod's answer stopped arriving while submitting the job to RunPod (no data for 10s")
+                .contains("its outcome is unknown").contains("it was not submitted again");
     }
 
     @Test
