@@ -23,6 +23,7 @@ import org.apache.camel.builder.RouteBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.nanobanana.camel.KnownSecrets;
 import dev.nanobanana.camel.NanoBananaProperties;
 import dev.nanobanana.camel.NanoBananaRoutes;
 import dev.nanobanana.camel.NanoBananaSettings;
@@ -30,7 +31,6 @@ import dev.nanobanana.camel.ledger.JobKey;
 import dev.nanobanana.camel.ledger.JobLedger;
 import dev.nanobanana.camel.ledger.LedgerClerk;
 import dev.nanobanana.camel.ledger.StoredJob;
-import dev.nanobanana.camel.observe.KnownSecrets;
 
 /**
  * The status page on Camel's platform-http (in the runtime: the management server, beside {@code /observe/health}):
@@ -60,7 +60,6 @@ public final class StatusRoutes extends RouteBuilder {
         StatusSettings settings = StatusSettings.from(properties);
         StatusAccess access = new StatusAccess(settings);
         access.refusal().ifPresent(LOG::warn);
-        PublicText text = new PublicText(KnownSecrets.of(properties));
         Clock clock = Clock.systemUTC();
         Instant since = clock.instant();
 
@@ -76,7 +75,7 @@ public final class StatusRoutes extends RouteBuilder {
         from("platform-http:/status/api/summary.json?httpMethodRestrict=GET").routeId("nanobanana-status-summary")
                 .process(access)
                 .process(exchange -> respond(exchange, 200, "application/json",
-                        JSON.writeValueAsBytes(new StatusBoard(ledger(), text, clock, since).summary())));
+                        JSON.writeValueAsBytes(new StatusBoard(ledger(), text(), clock, since).summary())));
         from("platform-http:/status/images/{source}/{jobId}?httpMethodRestrict=GET").routeId("nanobanana-status-images")
                 .process(access)
                 // streamed: a 4K image is megabytes, and a page shows a dozen
@@ -87,17 +86,17 @@ public final class StatusRoutes extends RouteBuilder {
                 .process(access)
                 .process(exchange -> jobFile(exchange, JobResults::record,
                         file -> JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(
-                                text.of(JobResults.read(file).orElseThrow(() -> new IOException("unreadable")))),
+                                text().of(JobResults.read(file).orElseThrow(() -> new IOException("unreadable")))),
                         file -> "application/json"));
         from("platform-http:/status/report?httpMethodRestrict=POST").routeId("nanobanana-status-report")
                 .process(access)
                 .process(exchange -> {
-                    Path sheet = todaysSheet(new ContactSheet(ledger(), text), settings, clock);
+                    Path sheet = todaysSheet(new ContactSheet(ledger(), text()), settings, clock);
                     respond(exchange, 200, "application/json", JSON.writeValueAsBytes(
                             Map.of("file", Path.of("").toAbsolutePath().relativize(sheet).toString())));
                 });
         if (settings.dailyContactSheet()) {
-            getContext().addService(new DailyContactSheet(() -> new ContactSheet(ledger(), text),
+            getContext().addService(new DailyContactSheet(() -> new ContactSheet(ledger(), text()),
                     Path.of(settings.completedDir()), clock));
         }
     }
@@ -107,6 +106,11 @@ public final class StatusRoutes extends RouteBuilder {
         LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
         return sheet.write(Path.of(settings.completedDir()), today.atStartOfDay(ZoneOffset.UTC).toInstant(), now,
                 DailyContactSheet.fileName(today), "Jobs of " + today + " (UTC), so far");
+    }
+
+    /** What the page may show of a text: with the secrets of the pipeline masked, once it has bound them. */
+    private PublicText text() {
+        return new PublicText(KnownSecrets.in(getContext()));
     }
 
     private JobLedger ledger() {
