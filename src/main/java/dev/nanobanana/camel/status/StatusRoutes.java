@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -65,31 +64,33 @@ public final class StatusRoutes extends RouteBuilder {
 
         onException(StatusAccess.Refused.class).handled(true).process(this::refuse);
 
+        bindToRegistry(StatusHeaders.BOUND_AS, new StatusHeaders());
         // Vert.x routes /status and /status/ alike: the page's relative links need the slash
-        from("platform-http:/status?httpMethodRestrict=GET").routeId("nanobanana-status-page")
+        from(endpoint("/status", "GET")).routeId("nanobanana-status-page")
                 .process(access)
                 .process(exchange -> page(exchange, access));
-        from("platform-http:/status/assets/{asset}?httpMethodRestrict=GET").routeId("nanobanana-status-assets")
+        from(endpoint("/status/assets/{asset}", "GET")).routeId("nanobanana-status-assets")
                 .process(access)
                 .process(StatusRoutes::asset);
-        from("platform-http:/status/api/summary.json?httpMethodRestrict=GET").routeId("nanobanana-status-summary")
+        from(endpoint("/status/api/summary.json", "GET")).routeId("nanobanana-status-summary")
                 .process(access)
                 .process(exchange -> respond(exchange, 200, "application/json",
                         JSON.writeValueAsBytes(new StatusBoard(ledger(), text(), clock, since).summary())));
-        from("platform-http:/status/images/{source}/{jobId}?httpMethodRestrict=GET").routeId("nanobanana-status-images")
+        from(endpoint("/status/images/{source}/{jobId}", "GET")).routeId("nanobanana-status-images")
                 .process(access)
                 // streamed: a 4K image is megabytes, and a page shows a dozen
-                .process(exchange -> jobFile(exchange, JobResults::image, Files::newInputStream,
+                .process(exchange -> jobFile(exchange, JobResults::image, JobResults::open,
                         file -> "image/" + (file.toString().endsWith(".png") ? "png" : "jpeg")));
-        from("platform-http:/status/records/{source}/{jobId}?httpMethodRestrict=GET")
+        from(endpoint("/status/records/{source}/{jobId}", "GET"))
                 .routeId("nanobanana-status-records")
                 .process(access)
                 .process(exchange -> jobFile(exchange, JobResults::record,
                         file -> JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(
                                 text().of(JobResults.read(file).orElseThrow(() -> new IOException("unreadable")))),
                         file -> "application/json"));
-        from("platform-http:/status/report?httpMethodRestrict=POST").routeId("nanobanana-status-report")
+        from(endpoint("/status/report", "POST")).routeId("nanobanana-status-report")
                 .process(access)
+                .process(access::sameSite)
                 .process(exchange -> {
                     Path sheet = todaysSheet(new ContactSheet(ledger(), text()), settings, clock);
                     respond(exchange, 200, "application/json", JSON.writeValueAsBytes(
@@ -106,6 +107,11 @@ public final class StatusRoutes extends RouteBuilder {
         LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
         return sheet.write(Path.of(settings.completedDir()), today.atStartOfDay(ZoneOffset.UTC).toInstant(), now,
                 DailyContactSheet.fileName(today), "Jobs of " + today + " (UTC), so far");
+    }
+
+    private static String endpoint(String path, String method) {
+        return "platform-http:" + path + "?httpMethodRestrict=" + method + "&headerFilterStrategy=#"
+               + StatusHeaders.BOUND_AS;
     }
 
     /** What the page may show of a text: with the secrets of the pipeline masked, once it has bound them. */
