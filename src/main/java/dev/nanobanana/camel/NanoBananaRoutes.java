@@ -112,6 +112,9 @@ public class NanoBananaRoutes extends RouteBuilder {
         NanoBananaSettings.addDefaults(getContext());
         NanoBananaSettings settings = given != null ? given : NanoBananaSettings.from(getContext());
         bindToRegistry(SETTINGS, settings);
+        // one set of secrets for everything the pipeline and the pages around it write: records, logs, the status page
+        KnownSecrets secrets = KnownSecrets.of(new NanoBananaProperties(getContext()), settings);
+        bindToRegistry(KnownSecrets.BOUND_AS, secrets);
         ImageSpool spool = new ImageSpool(Path.of(settings.spoolDir()));
         RunpodClient runpod = new RunpodClient(settings.endpointUrl(), settings.apiKey(), settings.connectTimeout(),
                 settings.readTimeout(), spool.dir());
@@ -128,17 +131,17 @@ public class NanoBananaRoutes extends RouteBuilder {
                 () -> budget.reached() ? 1 : 0);
         metrics.gauge("nanobanana.budget.waiting.jobs", "Jobs waiting, unsent, for the budget", budget::waitingJobs);
         getContext().addService(new ProgressLog(metrics, settings.progressInterval(), getContext()));
-        ReadinessProbes.install(getContext(), settings, runpod, clerk.ledger());
+        ReadinessProbes.install(getContext(), settings, runpod, clerk.ledger(), secrets);
         Polling polling = new Polling(settings.pollInitialInterval(), settings.pollMaxInterval(),
                 settings.pollMultiplier(), settings.pollDeadline(), clock);
-        ErrorRecords errorRecords = new ErrorRecords(clock);
+        ErrorRecords errorRecords = new ErrorRecords(clock, secrets);
         ErrorRecordRemoval errorRecordRemoval = new ErrorRecordRemoval(getContext(), clock);
         String completedFolder = "file:" + settings.completedDir() + "?tempPrefix=.writing-";
         String failedFolder = "file:" + settings.failedDir() + "?tempPrefix=.writing-";
         ExecutorService deliveryThreads = deliveryThreads();
         JobImages images = new JobImages(getContext());
         RunpodCall.Calls calls = new RunpodCall.Calls(runpod, spool, slots, clock, settings.submitMode(),
-                clerk::note);
+                clerk::note, secrets);
 
         from(JOB_FILE).routeId(JOB_FILE_ROUTE)
                 .onException(JobFileFailedException.class)
@@ -233,7 +236,7 @@ public class NanoBananaRoutes extends RouteBuilder {
         from(FAILED_SINK).routeId("nanobanana-failed-sink")
                 .process(slots::release)
                 .threads().executorService(deliveryThreads)
-                .process(exchange -> cancelUnfinished(exchange, runpod, settings))
+                .process(exchange -> cancelUnfinished(exchange, runpod, settings, secrets))
                 .process(exchange -> failed(exchange, errorRecords.of(exchange), metrics))
                 .toD("${exchangeProperty." + JobExchange.FAILED_SINK + "}")
                 .process(NanoBananaRoutes::errorRecordWritten)
@@ -381,7 +384,8 @@ public class NanoBananaRoutes extends RouteBuilder {
      * A job given up on while RunPod still has it queued or running (its polls failed for good) is cancelled, so that
      * it is not run and charged for nothing. Best effort: the record is written whatever the cancel does.
      */
-    private void cancelUnfinished(Exchange exchange, RunpodClient runpod, NanoBananaSettings settings) {
+    private void cancelUnfinished(Exchange exchange, RunpodClient runpod, NanoBananaSettings settings,
+            KnownSecrets secrets) {
         JobState state = JobExchange.state(exchange);
         RunpodResult result = state == null ? null : state.result();
         if (result == null || result.isTerminal()) {
@@ -392,7 +396,7 @@ public class NanoBananaRoutes extends RouteBuilder {
                     .get(settings.readTimeout().toMillis(), TimeUnit.MILLISECONDS);
             try (AnswerBody body = response.body()) {
                 if (response.statusCode() / 100 != 2) {
-                    throw new IOException("HTTP " + response.statusCode() + ": " + body.excerpt(200));
+                    throw new IOException("HTTP " + response.statusCode() + ": " + secrets.mask(body.excerpt(200)));
                 }
                 exchange.setProperty(JobExchange.CANCELLED, Boolean.TRUE);
                 log.info("Job {}: RunPod job {} cancelled, as the job is given up on", state.jobId(), result.id());

@@ -140,6 +140,7 @@ public record NanoBananaSettings(
         d.put("progress.interval", "10s");
         d.put("status.enabled", "true");
         d.put("status.token", "");
+        d.put("status.host-names", "");
         d.put("status.daily-contact-sheet", "true");
         return Collections.unmodifiableMap(d);
     }

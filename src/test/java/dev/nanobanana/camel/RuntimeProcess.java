@@ -39,7 +39,8 @@ final class RuntimeProcess {
         Files.createDirectories(home.resolve("inbox"));
     }
 
-    void start() throws IOException {
+    /** Starts the runtime, with these options after the jar (none: the long-running service). */
+    void start(String... arguments) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString()));
         // a free port for the management server, unless the test names one: 8080 may be taken on the machine that
@@ -49,6 +50,7 @@ final class RuntimeProcess {
         }
         command.addAll(jvmOptions);
         command.addAll(List.of("-jar", FatJarIT.APP_JAR.toAbsolutePath().toString()));
+        command.addAll(List.of(arguments));
         ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("runtime.log").toFile()));
         builder.environment().keySet().removeIf(name -> name.startsWith("NANOBANANA_") || name.equals("RUNPOD_API_KEY"));
@@ -56,6 +58,13 @@ final class RuntimeProcess {
         Files.writeString(home.resolve("runtime.log"), "=== start " + ++starts + System.lineSeparator(),
                 StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         process = builder.start();
+    }
+
+    /** {@code --once}, as a cron job runs it: one batch, waited for to its end; answers the exit code. */
+    int once() throws IOException, InterruptedException {
+        start("--once");
+        assertThat(process.waitFor(180, TimeUnit.SECONDS)).as("the batch ended:%n%s", log()).isTrue();
+        return process.exitValue();
     }
 
     /** kill -9: no shutdown hook, no graceful anything. */

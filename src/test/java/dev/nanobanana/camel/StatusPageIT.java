@@ -172,6 +172,17 @@ class StatusPageIT {
     }
 
     @Test
+    void everyAnswerOfThePageTellsTheBrowserToKeepNoCopy() throws Exception {
+        for (String path : List.of("/status/", "/status", "/status/assets/status.js", "/status/api/summary.json",
+                "/status/images/inbox/shoe", "/status/records/inbox/shoe", "/status/records/inbox/broken",
+                "/status/images/inbox/no-such-job")) {
+            HttpResponse<String> response = get(path);
+            assertThat(response.statusCode()).as(path).isIn(200, 303, 404);
+            assertThat(response.headers().allValues("Cache-Control")).as(path).containsExactly("no-store");
+        }
+    }
+
+    @Test
     void thePageItsJsonAndTheRecordsItServesHoldNoApiKeyNorSignature() throws Exception {
         try (Chromium chromium = Chromium.start()) {
             ChromeDriver browser = chromium.driver();

@@ -11,6 +11,7 @@ import org.apache.camel.main.MainSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.nanobanana.camel.KnownSecrets;
 import dev.nanobanana.camel.NanoBananaErrorHandling;
 import dev.nanobanana.camel.NanoBananaProperties;
 import dev.nanobanana.camel.NanoBananaRoutes;
@@ -48,6 +49,8 @@ class RuntimeSetup extends MainListenerSupport {
     public void beforeConfigure(BaseMainSupport main) {
         NanoBananaSettings settings;
         NanoBananaProperties properties = new NanoBananaProperties(main.getCamelContext());
+        // from here on, a log line that quotes a configured secret shows **** in its place
+        MaskedPatternLayout.mask(KnownSecrets.of(properties));
         try {
             if (properties.flag("dry-run")) {
                 // no route at all, so that nothing is sent, moved or resumed; no API key needed either
@@ -57,6 +60,7 @@ class RuntimeSetup extends MainListenerSupport {
                 return;
             }
             settings = settings(properties);
+            MaskedPatternLayout.mask(KnownSecrets.of(properties, settings));
             if (properties.flag("s3.enabled")) {
                 LOG.info("Taking job files from {}", S3Settings.from(properties));
                 main.configure().addRoutesBuilder(new NanoBananaS3Routes());

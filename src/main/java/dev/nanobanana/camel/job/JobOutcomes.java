@@ -8,6 +8,7 @@ import org.apache.camel.AggregationStrategy;
 import org.apache.camel.Exchange;
 
 import dev.nanobanana.camel.JobExchange;
+import dev.nanobanana.camel.KnownSecrets;
 
 /**
  * Gathers the outcome of every job split from a job file, including a job whose failure could not even be recorded,
@@ -48,7 +49,10 @@ public class JobOutcomes implements AggregationStrategy {
         return outcomes;
     }
 
-    /** How the job of this exchange ended: its outcome, or a failure with the exception that stopped it. */
+    /**
+     * How the job of this exchange ended: its outcome, or a failure with the exception that stopped it (its message
+     * with the secrets masked: it goes to the log and the batch's summary).
+     */
     public static JobOutcome outcomeOf(Exchange jobExchange) {
         JobOutcome outcome = jobExchange.getProperty(JobExchange.OUTCOME, JobOutcome.class);
         if (outcome != null && jobExchange.getException() == null) {
@@ -57,6 +61,7 @@ public class JobOutcomes implements AggregationStrategy {
         String id = JobExchange.jobId(jobExchange);
         Exception failure = jobExchange.getException();
         return JobOutcome.failed(id != null ? id : "job " + (jobExchange.getProperty(Exchange.SPLIT_INDEX, 0,
-                Integer.class) + 1), failure != null ? String.valueOf(failure.getMessage()) : "no outcome", null);
+                Integer.class) + 1), failure != null ? KnownSecrets.in(jobExchange.getContext())
+                .mask(String.valueOf(failure.getMessage())) : "no outcome", null);
     }
 }

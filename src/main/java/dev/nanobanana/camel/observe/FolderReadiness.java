@@ -7,6 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.nanobanana.camel.KnownSecrets;
+
 /**
  * Ready while the folders the pipeline writes can be written: the completed and failed sink folders and the spool
  * (a paid image goes there first). A missing folder is fine when it can be created, as it is when first written.

@@ -3,6 +3,8 @@ package dev.nanobanana.camel.observe;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.nanobanana.camel.KnownSecrets;
+
 /**
  * A readiness check whose look costs a call to another system: it looks every {@code nanobanana.health.interval}
  * ({@link ReadinessProbes}), not on every probe of the readiness endpoint, which answers with what it found last. A

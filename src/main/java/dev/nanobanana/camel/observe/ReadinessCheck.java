@@ -5,6 +5,8 @@ import java.util.Map;
 import org.apache.camel.health.HealthCheck;
 import org.apache.camel.health.HealthCheckResultBuilder;
 
+import dev.nanobanana.camel.KnownSecrets;
+
 /**
  * A readiness check of the pipeline, as Camel's health-check API knows it: bound in the context's registry, it is
  * picked up by Camel Main's health checks (and by any runtime that reads {@link HealthCheck} beans). Never a liveness

@@ -12,7 +12,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.support.service.ServiceSupport;
 
-import dev.nanobanana.camel.NanoBananaProperties;
+import dev.nanobanana.camel.KnownSecrets;
 import dev.nanobanana.camel.NanoBananaSettings;
 import dev.nanobanana.camel.ledger.JobLedger;
 import dev.nanobanana.camel.runpod.RunpodClient;
@@ -41,9 +41,7 @@ public final class ReadinessProbes extends ServiceSupport {
 
     /** Binds the checks in the context's registry, and adds the service that looks for them. */
     public static void install(CamelContext context, NanoBananaSettings settings, RunpodClient runpod,
-            JobLedger ledger) throws Exception {
-        KnownSecrets secrets = KnownSecrets.of(new NanoBananaProperties(context), settings.apiKey(),
-                settings.ledgerPassword());
+            JobLedger ledger, KnownSecrets secrets) throws Exception {
         Duration timeout = settings.healthInterval().compareTo(LONGEST_LOOK) < 0 ? settings.healthInterval()
                 : LONGEST_LOOK;
         RunpodReadiness runpodCheck = new RunpodReadiness(runpod, timeout, secrets);

@@ -12,6 +12,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.support.AsyncProcessorSupport;
 
 import dev.nanobanana.camel.JobExchange;
+import dev.nanobanana.camel.KnownSecrets;
 import dev.nanobanana.camel.JobSlots;
 import dev.nanobanana.camel.JobStep;
 import dev.nanobanana.camel.ledger.JobState;
@@ -21,7 +22,8 @@ import dev.nanobanana.camel.sink.ImageSpool;
  * One call to RunPod's API about a job (submit, poll or cancel), made without holding a thread while RunPod answers.
  * The answer becomes the job's result; a base64 image in it goes straight into the spool. A status that is not 2xx
  * fails the exchange with Camel's {@link org.apache.camel.http.base.HttpOperationFailedException}, for the error
- * handler to retry or record.
+ * handler to retry or record. What RunPod says in words (its error, an error body) has the known secrets masked here,
+ * where it comes in: an error may quote the API key, and from here it goes to the ledger, records and logs.
  */
 public final class RunpodCall extends AsyncProcessorSupport {
 
@@ -37,9 +39,10 @@ public final class RunpodCall extends AsyncProcessorSupport {
      * What every call of a runtime shares.
      *
      * @param after writes the job's state once RunPod has answered; a failure must not fail the step
+     * @param secrets masked in RunPod's errors
      */
     public record Calls(RunpodClient client, ImageSpool spool, JobSlots slots, Clock clock, SubmitMode mode,
-            Consumer<Exchange> after) {
+            Consumer<Exchange> after, KnownSecrets secrets) {
 
         /** Submits the job's request, as the wire request makes it. */
         public RunpodCall submit(WireRequest wireRequest) {
@@ -122,10 +125,10 @@ public final class RunpodCall extends AsyncProcessorSupport {
             }
             if (status < 200 || status > 299) {
                 throw RunpodClient.failed(uri, status, response.headers().map(),
-                        body.excerpt(RunpodClient.ERROR_BODY_CHARS));
+                        calls.secrets().mask(body.excerpt(RunpodClient.ERROR_BODY_CHARS)));
             }
             JobState state = JobExchange.state(exchange);
-            RunpodAnswer answer = RunpodResponses.read(body);
+            RunpodAnswer answer = read(body);
             RunpodResult previous = state.result();
             if (previous != null && !previous.id().equals(answer.result().id())) {
                 throw new RunpodProtocolException("RunPod answered about job " + answer.result().id()
@@ -144,6 +147,19 @@ public final class RunpodCall extends AsyncProcessorSupport {
             }
         }
         JobExchange.stepSucceeded(exchange);
+    }
+
+    /** The answer, with the secrets masked in its error and in what a protocol failure quotes of it. */
+    private RunpodAnswer read(AnswerBody body) throws Exception {
+        RunpodAnswer answer;
+        try {
+            answer = RunpodResponses.read(body);
+        } catch (RunpodProtocolException e) {
+            throw new RunpodProtocolException(calls.secrets().mask(e.getMessage()));
+        }
+        RunpodResult result = answer.result();
+        return result.error() == null ? answer
+                : new RunpodAnswer(result.withError(calls.secrets().mask(result.error())), answer.inline());
     }
 
     /** Decodes base64 output into the spool: from here on the image is kept, whatever happens to its delivery. */

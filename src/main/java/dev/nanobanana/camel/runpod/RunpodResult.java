@@ -53,6 +53,11 @@ public record RunpodResult(
         return Optional.of(error.isTextual() ? error.asText() : error.toString());
     }
 
+    /** The same result with another error, such as this one with the secrets masked. */
+    public RunpodResult withError(JsonNode otherError) {
+        return new RunpodResult(id, status, delayTime, executionTime, output, otherError);
+    }
+
     private Optional<JsonNode> field(String name) {
         return Optional.ofNullable(output).map(o -> o.get(name));
     }

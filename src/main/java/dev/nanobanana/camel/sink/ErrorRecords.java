@@ -6,31 +6,50 @@ import java.time.Clock;
 import java.util.Objects;
 import java.util.Optional;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import org.apache.camel.Exchange;
 import org.apache.camel.http.base.HttpOperationFailedException;
 
 import dev.nanobanana.camel.JobExchange;
 import dev.nanobanana.camel.JobStep;
+import dev.nanobanana.camel.KnownSecrets;
 import dev.nanobanana.camel.job.JobDraft;
 import dev.nanobanana.camel.ledger.JobState;
 import dev.nanobanana.camel.runpod.RunpodJobFailedException;
 import dev.nanobanana.camel.runpod.RunpodResponses;
 import dev.nanobanana.camel.runpod.RunpodResult;
 
-/** Builds the {@link ErrorRecord} of a job from the failure its exchange caught. */
+/**
+ * Builds the {@link ErrorRecord} of a job from the failure its exchange caught, with the known secrets masked in every
+ * text of it: the record is written to the failed sink, and its reason goes to the log, the summary and the status
+ * page, while the failure may be anyone's words (a server's, a driver's).
+ */
 public class ErrorRecords {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectMapper MAPPER = new ObjectMapper().registerModule(new JavaTimeModule());
 
     private final Clock clock;
+    private final KnownSecrets secrets;
 
-    public ErrorRecords(Clock clock) {
+    public ErrorRecords(Clock clock, KnownSecrets secrets) {
         this.clock = clock;
+        this.secrets = secrets;
     }
 
     public ErrorRecord of(Exchange exchange) {
+        ErrorRecord record = unmasked(exchange);
+        try {
+            return MAPPER.treeToValue(secrets.mask(MAPPER.<JsonNode>valueToTree(record)), ErrorRecord.class);
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            // the message would quote the record: the secrets in it among the rest
+            throw new IllegalStateException("the error record of job " + record.jobId() + " could not be masked", e);
+        }
+    }
+
+    private ErrorRecord unmasked(Exchange exchange) {
         Throwable failure = Objects.requireNonNullElseGet(JobExchange.failure(exchange),
                 () -> new IllegalStateException("the job failed without an exception"));
         JobStep step = JobExchange.step(exchange);

@@ -16,11 +16,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.StringJoiner;
 
+import dev.nanobanana.camel.KnownSecrets;
 import dev.nanobanana.camel.job.EditJob;
 import dev.nanobanana.camel.ledger.JobLedger;
 import dev.nanobanana.camel.ledger.JobPhase;
 import dev.nanobanana.camel.ledger.StoredJob;
-import dev.nanobanana.camel.observe.KnownSecrets;
 import dev.nanobanana.camel.runpod.RunpodResult;
 
 /**
@@ -40,8 +40,14 @@ public final class ContactSheet {
     private final JobLedger ledger;
     private final PublicText text;
 
+    /** A sheet that masks no secret: those of a context are {@code KnownSecrets.in(context)}. */
     public ContactSheet(JobLedger ledger) {
-        this(ledger, new PublicText(new KnownSecrets(List.of())));
+        this(ledger, new KnownSecrets(List.of()));
+    }
+
+    /** A sheet whose texts (prompts, RunPod's errors, reasons) show the secrets given as {@code ****}. */
+    public ContactSheet(JobLedger ledger, KnownSecrets secrets) {
+        this(ledger, new PublicText(secrets));
     }
 
     ContactSheet(JobLedger ledger, PublicText text) {

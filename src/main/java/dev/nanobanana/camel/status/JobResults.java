@@ -1,7 +1,9 @@
 package dev.nanobanana.camel.status;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -17,7 +19,8 @@ import dev.nanobanana.camel.runpod.RunpodResult;
 /**
  * Where a job's results are, as its ledger entry says: the image and record in its completed sink, or its error record
  * in its failed sink. Only folder sinks on this machine have files to show; every name comes from the ledger (the
- * job's id and format, its sink's folder), none from a request.
+ * job's id and format, its sink's folder), none from a request. Only a regular file that lies in the sink's folder is
+ * shown, never a link: a link there could lead anywhere on the machine (the inbox refuses links for the same reason).
  */
 final class JobResults {
 
@@ -71,11 +74,16 @@ final class JobResults {
     }
 
     static Optional<JsonNode> read(Path record) {
-        try {
-            return Optional.of(JSON.readTree(record.toFile()));
+        try (InputStream in = open(record)) {
+            return Optional.of(JSON.readTree(in));
         } catch (IOException e) {
             return Optional.empty();
         }
+    }
+
+    /** Opens a file found here; fails if it was replaced by a link since. */
+    static InputStream open(Path file) throws IOException {
+        return Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS);
     }
 
     private static Optional<Path> inSink(StoredJob stored, String sink, String fileName) {
@@ -83,10 +91,15 @@ final class JobResults {
             Path base = folder.toAbsolutePath().normalize();
             Path file = base.resolve(fileName).normalize();
             // ids cannot hold a separator or "..", so this holds; it is checked all the same
-            if (!base.equals(file.getParent()) || !Files.isRegularFile(file)) {
+            if (!base.equals(file.getParent()) || !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
                 return Optional.empty();
             }
-            return Optional.of(file);
+            try {
+                // the sink's folder may itself be a link (to a bigger disk); the file must really be in it
+                return file.toRealPath().getParent().equals(base.toRealPath()) ? Optional.of(file) : Optional.empty();
+            } catch (IOException e) {
+                return Optional.empty();
+            }
         });
     }
 

@@ -1,15 +1,11 @@
 package dev.nanobanana.camel.status;
 
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.node.TextNode;
 
-import dev.nanobanana.camel.observe.KnownSecrets;
+import dev.nanobanana.camel.KnownSecrets;
 
 /**
  * Text from records and the ledger made fit to show to whoever can open the status page: the query of every URL is
@@ -27,30 +23,19 @@ final class PublicText {
     }
 
     String of(String text) {
-        if (text == null) {
-            return null;
-        }
-        Matcher url = URL_QUERY.matcher(secrets.mask(text));
-        return url.replaceAll(match -> Matcher.quoteReplacement(match.group(1)));
+        return withoutQueries(secrets.mask(text));
     }
 
     /** A copy of a record with every text in it made public, keys included. */
     JsonNode of(JsonNode record) {
-        if (record instanceof ObjectNode object) {
-            ObjectNode copy = object.objectNode();
-            for (Map.Entry<String, JsonNode> field : object.properties()) {
-                copy.set(of(field.getKey()), of(field.getValue()));
-            }
-            return copy;
+        return secrets.mask(record, PublicText::withoutQueries);
+    }
+
+    private static String withoutQueries(String text) {
+        if (text == null) {
+            return null;
         }
-        if (record instanceof ArrayNode array) {
-            ArrayNode copy = array.arrayNode();
-            array.forEach(element -> copy.add(of(element)));
-            return copy;
-        }
-        if (record != null && record.isTextual()) {
-            return TextNode.valueOf(of(record.asText()));
-        }
-        return record;
+        Matcher url = URL_QUERY.matcher(text);
+        return url.replaceAll(match -> Matcher.quoteReplacement(match.group(1)));
     }
 }

@@ -1,5 +1,7 @@
 package dev.nanobanana.camel.status;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -10,10 +12,11 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
 /**
- * Who may see the status page. With {@code nanobanana.status.token} set, a request shows it as
- * {@code Authorization: Bearer <token>}, as {@code ?token=<token>}, or with the cookie the page sets after the
- * latter. Without a token the page is served to this machine only: while the management server listens beyond
- * loopback, every request is refused with a message that says what to set.
+ * Who may see the status page. A request must name a host the page answers to ({@link HostNames}). With
+ * {@code nanobanana.status.token} set, it shows the token as {@code Authorization: Bearer <token>}, as
+ * {@code ?token=<token>}, or with the cookie the page sets after the latter. Without a token the page is served to
+ * this machine only: while the management server listens beyond loopback, every request is refused with a message
+ * that says what to set.
  */
 final class StatusAccess implements Processor {
 
@@ -21,10 +24,12 @@ final class StatusAccess implements Processor {
     static final String TOKEN_PARAMETER = "token";
 
     private final StatusSettings settings;
+    private final HostNames hosts;
     private final String cookieValue;
 
     StatusAccess(StatusSettings settings) {
         this.settings = settings;
+        this.hosts = new HostNames(settings);
         this.cookieValue = settings.hasToken() ? sha256(settings.token()) : null;
     }
 
@@ -41,6 +46,12 @@ final class StatusAccess implements Processor {
 
     @Override
     public void process(Exchange exchange) throws Refused {
+        String host = requestedHost(exchange);
+        if (!hosts.accepts(host)) {
+            throw new Refused(421, "This status page answers to " + hosts.shown() + ", not to "
+                    + HostNames.quoted(host) + ": add the name to nanobanana.status.host-names if it is this "
+                    + "machine's");
+        }
         Optional<String> refused = refusal();
         if (refused.isPresent()) {
             throw new Refused(403, refused.get());
@@ -48,6 +59,47 @@ final class StatusAccess implements Processor {
         if (settings.hasToken() && !shown(exchange)) {
             throw new Refused(401, "This status page needs its token (nanobanana.status.token): open "
                     + "/status/?token=<token>, or send Authorization: Bearer <token>");
+        }
+    }
+
+    /**
+     * Refuses a request that a page of another site made the browser send (a form posted to {@code /status/report}).
+     * A browser says where a request comes from: {@code Sec-Fetch-Site}, or in an older one only {@code Origin}; a
+     * client that says neither, a script, is taken at its word.
+     */
+    void sameSite(Exchange exchange) throws Refused {
+        String site = exchange.getIn().getHeader("Sec-Fetch-Site", String.class);
+        String origin = exchange.getIn().getHeader("Origin", String.class);
+        boolean crossSite = site != null
+                ? !site.equalsIgnoreCase("same-origin") && !site.equalsIgnoreCase("none")
+                : origin != null && !authorityOf(origin).equalsIgnoreCase(String.valueOf(requestedHost(exchange)));
+        if (crossSite) {
+            throw new Refused(403, "Only the status page itself writes the contact sheet, and this request comes from "
+                    + "another site (" + (origin == null ? "Origin not given" : "Origin " + HostNames.printable(origin))
+                    + ", Sec-Fetch-Site " + (site == null ? "not given" : HostNames.printable(site)) + ")");
+        }
+    }
+
+    /**
+     * The host a request names: its {@code Host} header, or in HTTP/2, which has none, its {@code :authority}, which
+     * Camel hands on only as part of the request's URL.
+     */
+    private static String requestedHost(Exchange exchange) {
+        String host = exchange.getIn().getHeader("Host", String.class);
+        String url = exchange.getIn().getHeader(Exchange.HTTP_URL, String.class);
+        return host != null || url == null ? host : authorityOf(url);
+    }
+
+    /**
+     * {@code host:port} of an origin such as {@code https://example.com:8443}, or of a URL; empty for {@code null} or
+     * nonsense.
+     */
+    private static String authorityOf(String origin) {
+        try {
+            String authority = new URI(origin).getRawAuthority();
+            return authority == null ? "" : authority;
+        } catch (URISyntaxException e) {
+            return "";
         }
     }
 
@@ -96,7 +148,10 @@ final class StatusAccess implements Processor {
         }
     }
 
-    /** A request the page does not answer: {@code status} 401 (no or a wrong token) or 403 (off), and why. */
+    /**
+     * A request the page does not answer: {@code status} 401 (no or a wrong token), 403 (off, or sent by another
+     * site) or 421 (for another host), and why.
+     */
     static final class Refused extends Exception {
 
         private final int status;

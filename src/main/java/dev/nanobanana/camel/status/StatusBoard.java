@@ -41,8 +41,10 @@ final class StatusBoard {
     StatusSummary summary() {
         Instant now = clock.instant();
         LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
-        Map<JobPhase, Long> phases = ledger.countPerPhase(since);
-        StatusSummary.Counts counts = new StatusSummary.Counts(
+        // the day, as the spend: what a restart leaves the same, as it leaves the tiles, the chart and the spend
+        Instant startOfToday = today.atStartOfDay(ZoneOffset.UTC).toInstant();
+        Map<JobPhase, Long> phases = ledger.countPerPhase(startOfToday);
+        StatusSummary.Counts counts = new StatusSummary.Counts(startOfToday,
                 phases.getOrDefault(JobPhase.RECEIVED, 0L),
                 phases.getOrDefault(JobPhase.SUBMITTING, 0L) + phases.getOrDefault(JobPhase.SUBMITTED, 0L)
                         + phases.getOrDefault(JobPhase.RESULT_RECEIVED, 0L),

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -23,6 +22,7 @@ import org.apache.camel.builder.RouteBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.nanobanana.camel.KnownSecrets;
 import dev.nanobanana.camel.NanoBananaProperties;
 import dev.nanobanana.camel.NanoBananaRoutes;
 import dev.nanobanana.camel.NanoBananaSettings;
@@ -30,7 +30,6 @@ import dev.nanobanana.camel.ledger.JobKey;
 import dev.nanobanana.camel.ledger.JobLedger;
 import dev.nanobanana.camel.ledger.LedgerClerk;
 import dev.nanobanana.camel.ledger.StoredJob;
-import dev.nanobanana.camel.observe.KnownSecrets;
 
 /**
  * The status page on Camel's platform-http (in the runtime: the management server, beside {@code /observe/health}):
@@ -60,44 +59,45 @@ public final class StatusRoutes extends RouteBuilder {
         StatusSettings settings = StatusSettings.from(properties);
         StatusAccess access = new StatusAccess(settings);
         access.refusal().ifPresent(LOG::warn);
-        PublicText text = new PublicText(KnownSecrets.of(properties));
         Clock clock = Clock.systemUTC();
         Instant since = clock.instant();
 
         onException(StatusAccess.Refused.class).handled(true).process(this::refuse);
 
+        bindToRegistry(StatusHeaders.BOUND_AS, new StatusHeaders());
         // Vert.x routes /status and /status/ alike: the page's relative links need the slash
-        from("platform-http:/status?httpMethodRestrict=GET").routeId("nanobanana-status-page")
+        from(endpoint("/status", "GET")).routeId("nanobanana-status-page")
                 .process(access)
                 .process(exchange -> page(exchange, access));
-        from("platform-http:/status/assets/{asset}?httpMethodRestrict=GET").routeId("nanobanana-status-assets")
+        from(endpoint("/status/assets/{asset}", "GET")).routeId("nanobanana-status-assets")
                 .process(access)
                 .process(StatusRoutes::asset);
-        from("platform-http:/status/api/summary.json?httpMethodRestrict=GET").routeId("nanobanana-status-summary")
+        from(endpoint("/status/api/summary.json", "GET")).routeId("nanobanana-status-summary")
                 .process(access)
                 .process(exchange -> respond(exchange, 200, "application/json",
-                        JSON.writeValueAsBytes(new StatusBoard(ledger(), text, clock, since).summary())));
-        from("platform-http:/status/images/{source}/{jobId}?httpMethodRestrict=GET").routeId("nanobanana-status-images")
+                        JSON.writeValueAsBytes(new StatusBoard(ledger(), text(), clock, since).summary())));
+        from(endpoint("/status/images/{source}/{jobId}", "GET")).routeId("nanobanana-status-images")
                 .process(access)
                 // streamed: a 4K image is megabytes, and a page shows a dozen
-                .process(exchange -> jobFile(exchange, JobResults::image, Files::newInputStream,
+                .process(exchange -> jobFile(exchange, JobResults::image, JobResults::open,
                         file -> "image/" + (file.toString().endsWith(".png") ? "png" : "jpeg")));
-        from("platform-http:/status/records/{source}/{jobId}?httpMethodRestrict=GET")
+        from(endpoint("/status/records/{source}/{jobId}", "GET"))
                 .routeId("nanobanana-status-records")
                 .process(access)
                 .process(exchange -> jobFile(exchange, JobResults::record,
                         file -> JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(
-                                text.of(JobResults.read(file).orElseThrow(() -> new IOException("unreadable")))),
+                                text().of(JobResults.read(file).orElseThrow(() -> new IOException("unreadable")))),
                         file -> "application/json"));
-        from("platform-http:/status/report?httpMethodRestrict=POST").routeId("nanobanana-status-report")
+        from(endpoint("/status/report", "POST")).routeId("nanobanana-status-report")
                 .process(access)
+                .process(access::sameSite)
                 .process(exchange -> {
-                    Path sheet = todaysSheet(new ContactSheet(ledger(), text), settings, clock);
+                    Path sheet = todaysSheet(new ContactSheet(ledger(), text()), settings, clock);
                     respond(exchange, 200, "application/json", JSON.writeValueAsBytes(
                             Map.of("file", Path.of("").toAbsolutePath().relativize(sheet).toString())));
                 });
         if (settings.dailyContactSheet()) {
-            getContext().addService(new DailyContactSheet(() -> new ContactSheet(ledger(), text),
+            getContext().addService(new DailyContactSheet(() -> new ContactSheet(ledger(), text()),
                     Path.of(settings.completedDir()), clock));
         }
     }
@@ -107,6 +107,16 @@ public final class StatusRoutes extends RouteBuilder {
         LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
         return sheet.write(Path.of(settings.completedDir()), today.atStartOfDay(ZoneOffset.UTC).toInstant(), now,
                 DailyContactSheet.fileName(today), "Jobs of " + today + " (UTC), so far");
+    }
+
+    private static String endpoint(String path, String method) {
+        return "platform-http:" + path + "?httpMethodRestrict=" + method + "&headerFilterStrategy=#"
+               + StatusHeaders.BOUND_AS;
+    }
+
+    /** What the page may show of a text: with the secrets of the pipeline masked, once it has bound them. */
+    private PublicText text() {
+        return new PublicText(KnownSecrets.in(getContext()));
     }
 
     private JobLedger ledger() {

@@ -2,6 +2,9 @@ package dev.nanobanana.camel.status;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
 
 import dev.nanobanana.camel.NanoBananaProperties;
 
@@ -12,18 +15,26 @@ import dev.nanobanana.camel.NanoBananaProperties;
  *        listens beyond loopback; empty: none
  * @param dailyContactSheet whether the long-running runtime writes a contact sheet for each UTC day after it ends
  * @param managementHost {@code camel.management.host}: the address the management server listens on
+ * @param hostNames the names the page answers to besides this machine's own addresses and {@code localhost}, in
+ *        lower case
  */
 public record StatusSettings(boolean enabled, String token, boolean dailyContactSheet, String completedDir,
-        String managementHost) {
+        String managementHost, List<String> hostNames) {
 
     /** Camel's own default for {@code camel.management.host}: every interface. */
     static final String CAMEL_DEFAULT_HOST = "0.0.0.0";
+
+    public StatusSettings {
+        hostNames = hostNames.stream().map(String::strip).filter(name -> !name.isEmpty())
+                .map(name -> name.toLowerCase(Locale.ROOT)).toList();
+    }
 
     public static StatusSettings from(NanoBananaProperties properties) {
         String host = properties.context().getPropertiesComponent().resolveProperty("camel.management.host")
                 .filter(value -> !value.isBlank()).orElse(CAMEL_DEFAULT_HOST);
         return new StatusSettings(properties.flag("status.enabled"), properties.text("status.token"),
-                properties.flag("status.daily-contact-sheet"), properties.text("completed-dir"), host);
+                properties.flag("status.daily-contact-sheet"), properties.text("completed-dir"), host,
+                Arrays.asList(properties.text("status.host-names").split(",")));
     }
 
     public boolean hasToken() {
@@ -42,6 +53,7 @@ public record StatusSettings(boolean enabled, String token, boolean dailyContact
     @Override
     public String toString() {
         return "StatusSettings[enabled=" + enabled + ", token=" + (hasToken() ? "****" : "<none>")
-               + ", dailyContactSheet=" + dailyContactSheet + ", managementHost=" + managementHost + "]";
+               + ", dailyContactSheet=" + dailyContactSheet + ", managementHost=" + managementHost
+               + ", hostNames=" + hostNames + "]";
     }
 }

@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * What the status page shows, as its JSON ({@code /status/api/summary.json}).
  *
- * @param since the start of the runtime: completed and failed count the jobs finished since then
+ * @param since the start of the runtime
  * @param lastHour one bar a minute, the oldest first, the current minute last
  * @param completed the newest delivered jobs, the newest first
  * @param failures the newest failed jobs, the newest first
@@ -15,8 +15,12 @@ import java.util.List;
 public record StatusSummary(Instant now, Instant since, Counts counts, Spend spend, List<Minute> lastHour,
         List<Completed> completed, List<Failed> failures) {
 
-    /** @param waiting read and admitted, not submitted yet; {@code inFlight}: submitted, not delivered yet */
-    public record Counts(long waiting, long inFlight, long completed, long failed) {
+    /**
+     * @param endedSince the start of today (UTC): {@code completed} and {@code failed} count the jobs that ended since,
+     *        whichever instance or start of the runtime ran them
+     * @param waiting read and admitted, not submitted yet; {@code inFlight}: submitted, not delivered yet
+     */
+    public record Counts(Instant endedSince, long waiting, long inFlight, long completed, long failed) {
     }
 
     /**

@@ -87,7 +87,7 @@ function failure(job) {
 }
 
 function draw(summary) {
-  text("since", "Since " + time(summary.since) + " · updated " + time(summary.now));
+  text("since", "Running since " + time(summary.since) + " · updated " + time(summary.now));
   text("waiting", summary.counts.waiting);
   text("in-flight", summary.counts.inFlight);
   text("completed", summary.counts.completed);

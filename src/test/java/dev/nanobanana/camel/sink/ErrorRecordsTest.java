@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.nanobanana.camel.JobExchange;
 import dev.nanobanana.camel.JobStep;
+import dev.nanobanana.camel.KnownSecrets;
 import dev.nanobanana.camel.job.InvalidJobException;
 import dev.nanobanana.camel.job.JobDraft;
 import dev.nanobanana.camel.ledger.JobState;
@@ -31,7 +32,8 @@ class ErrorRecordsTest {
     private static final int CAP = 64 * 1024;
     private static final String MEGABYTES = "x".repeat(52_428_800);
 
-    private final ErrorRecords records = new ErrorRecords(Clock.fixed(Instant.EPOCH, ZoneOffset.UTC));
+    private final ErrorRecords records = new ErrorRecords(Clock.fixed(Instant.EPOCH, ZoneOffset.UTC),
+            new KnownSecrets(List.of()));
 
     private static Exchange failedJob(Exception failure, JobStep step) {
         Exchange exchange = new DefaultExchange(new DefaultCamelContext());

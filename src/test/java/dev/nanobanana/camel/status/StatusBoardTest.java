@@ -19,13 +19,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.nanobanana.camel.KnownSecrets;
 import dev.nanobanana.camel.JobExchange;
 import dev.nanobanana.camel.job.EditJob;
 import dev.nanobanana.camel.job.JobDraft;
 import dev.nanobanana.camel.ledger.JobKey;
 import dev.nanobanana.camel.ledger.JobLedger;
 import dev.nanobanana.camel.ledger.JobState;
-import dev.nanobanana.camel.observe.KnownSecrets;
 import dev.nanobanana.camel.runpod.RunpodResult;
 import dev.nanobanana.camel.runpod.RunpodStatus;
 import dev.nanobanana.camel.runpod.RunsyncRequest;

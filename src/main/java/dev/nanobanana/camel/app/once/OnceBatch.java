@@ -16,8 +16,10 @@ import org.apache.camel.spi.RoutePolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.nanobanana.camel.KnownSecrets;
 import dev.nanobanana.camel.NanoBananaRoutes;
 import dev.nanobanana.camel.NanoBananaSettings;
+import dev.nanobanana.camel.app.once.BatchSummary.SourceTrouble;
 import dev.nanobanana.camel.ledger.LedgerClerk;
 import dev.nanobanana.camel.sink.SinkPlaces;
 import dev.nanobanana.camel.status.ContactSheet;
@@ -92,8 +94,12 @@ public final class OnceBatch extends MainListenerSupport {
     /** What the batch did; once the runtime has stopped, the whole of it. */
     public BatchSummary summary() {
         Instant end = overAt != null ? overAt : clock.instant();
+        KnownSecrets secrets = KnownSecrets.in(context);
+        // a source's trouble is what its client said (an S3 or SFTP server's words)
         return new BatchSummary(started, Duration.between(started, end), sources.places(), tally.completed(),
-                tally.failed(), tally.unfinished(), sources.troubles(), overAt == null);
+                tally.failed(), tally.unfinished(), sources.troubles().stream()
+                        .map(trouble -> new SourceTrouble(trouble.source(), secrets.mask(trouble.reason()))).toList(),
+                overAt == null);
     }
 
     /** The batch's {@code report.html}, once it is over and had jobs. */
@@ -146,7 +152,8 @@ public final class OnceBatch extends MainListenerSupport {
             return null;
         }
         try {
-            return new ContactSheet(clerk.ledger()).write(Path.of(settings.completedDir()), started);
+            return new ContactSheet(clerk.ledger(), KnownSecrets.in(context)).write(Path.of(settings.completedDir()),
+                    started);
         } catch (RuntimeException e) {
             LOG.warn("Could not write the batch's contact sheet: {}", e.getMessage());
             return null;
