@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +40,8 @@ final class RuntimeProcess {
         Files.createDirectories(home.resolve("inbox"));
     }
 
-    void start() throws IOException {
+    /** Starts the runtime with these arguments (none: as a service). */
+    void start(String... arguments) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString()));
         // a free port for the management server, unless the test names one: 8080 may be taken on the machine that
@@ -49,6 +51,7 @@ final class RuntimeProcess {
         }
         command.addAll(jvmOptions);
         command.addAll(List.of("-jar", FatJarIT.APP_JAR.toAbsolutePath().toString()));
+        command.addAll(List.of(arguments));
         ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("runtime.log").toFile()));
         builder.environment().keySet().removeIf(name -> name.startsWith("NANOBANANA_") || name.equals("RUNPOD_API_KEY"));
@@ -56,6 +59,21 @@ final class RuntimeProcess {
         Files.writeString(home.resolve("runtime.log"), "=== start " + ++starts + System.lineSeparator(),
                 StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         process = builder.start();
+    }
+
+    /**
+     * Runs the runtime with these arguments to its end, as a cron job or a user's shell does: its exit code and what
+     * this run logged.
+     */
+    Finished run(Duration within, String... arguments) throws IOException, InterruptedException {
+        start(arguments);
+        assertThat(process.waitFor(within.toSeconds(), TimeUnit.SECONDS)).as("the run ended:%n%s", log()).isTrue();
+        String log = log();
+        return new Finished(process.exitValue(), log.substring(log.lastIndexOf("=== start ")));
+    }
+
+    /** A run that ended: its exit code and its log. */
+    record Finished(int exitCode, String output) {
     }
 
     /** kill -9: no shutdown hook, no graceful anything. */
