@@ -287,8 +287,8 @@ class OnceIT {
         assertThat(held.output()).containsPattern("(?m)^Batch stopped by the budget after [0-9.]+ s: 0 completed, "
                                                   + "0 failed; 0 USD spent$");
         assertThat(held.output()).contains("  Budget reached: jobs submitted this UTC day count 0.2625 USD of 0.30 USD "
-                + "per UTC day (nanobanana.budget.max-usd); 4 job(s) not sent, and job files not read yet, wait in the "
-                + "inbox for a run from the next UTC day, or with a higher cap");
+                + "per UTC day (nanobanana.budget.max-usd); 4 job(s) were not sent and wait in the inbox, with the "
+                + "job files not read yet, for a run from the next UTC day, or with a higher cap");
         assertThat(held.output()).doesNotContain("not ended when the runtime began to stop");
         assertThat(names("inbox")).as("every file of the batch stays for a later run")
                 .containsExactly("late-1.yaml", "late-2.yaml", "late-3.yaml", "late-4.yaml", "late-5.yaml",
@@ -320,8 +320,8 @@ class OnceIT {
         assertThat(run.output()).containsPattern("(?m)^Batch stopped by the budget after [0-9.]+ s: 3 completed, "
                                                  + "0 failed; 0.2625 USD spent$");
         assertThat(run.output()).contains("  Budget reached: jobs submitted this UTC day count 0.2625 USD of 0.30 USD "
-                + "per UTC day (nanobanana.budget.max-usd); 2 job(s) not sent wait in the inbox for a run from the "
-                + "next UTC day, or with a higher cap");
+                + "per UTC day (nanobanana.budget.max-usd); 2 job(s) were not sent and wait in the inbox for a run "
+                + "from the next UTC day, or with a higher cap");
         assertThat(run.output()).contains("[3/5] ").doesNotContain("[4/5] ");
         assertThat(names("inbox/.done")).hasSize(3);
         assertThat(names("inbox")).hasSize(2);

@@ -72,8 +72,9 @@ public final class SummaryText {
         };
         return "  Budget reached: jobs submitted " + budget.cap().period().description() + " count "
                + usd(budget.countedUsd()) + " USD of " + budget.cap() + " (nanobanana.budget.max-usd); "
-               + budget.jobsWaiting() + " job(s) not sent" + (budget.filesUnread() ? ", and job files not read yet," : "")
-               + " wait in the inbox for a run " + period + "with a higher cap";
+               + budget.jobsWaiting() + " job(s) were not sent and wait in the inbox"
+               + (budget.filesUnread() ? ", with the job files not read yet," : "") + " for a run " + period
+               + "with a higher cap";
     }
 
     /** Minutes and seconds, as a clock shows them: {@code 0:07}, {@code 12:30}, {@code 1:02:03}. */
