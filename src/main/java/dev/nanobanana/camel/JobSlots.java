@@ -139,6 +139,11 @@ public final class JobSlots {
         return !closed;
     }
 
+    /** Whether the thread that reads job files waits in {@link #awaitRoomToWait()}, or would. */
+    public synchronized boolean intakeHeldBack() {
+        return waiting.size() >= max && !closed;
+    }
+
     public synchronized int inFlight() {
         return inFlight;
     }

@@ -88,6 +88,8 @@ public class NanoBananaRoutes extends RouteBuilder {
     public static final String LEDGER_CLERK = "nanobananaLedgerClerk";
     /** The budget's gate before every submit: its state, for a metric or a health check. */
     public static final String BUDGET = "nanobananaBudget";
+    /** The limit on jobs in flight, and the jobs waiting for a slot. */
+    public static final String JOB_SLOTS = "nanobananaJobSlots";
     /** The claims on job files that keep two instances on one inbox from taking the same file. */
     public static final String FILE_CLAIMS = "nanobananaFileClaims";
     /** The {@link NanoBananaSettings} the pipeline of a context runs with; bound once the pipeline is added. */
@@ -119,14 +121,14 @@ public class NanoBananaRoutes extends RouteBuilder {
         RunpodClient runpod = new RunpodClient(settings.endpointUrl(), settings.apiKey(), settings.connectTimeout(),
                 settings.readTimeout(), spool.dir());
         JobSlots slots = new JobSlots(settings.concurrency());
-        bindToRegistry("nanobananaJobSlots", slots);
+        bindToRegistry(JOB_SLOTS, slots);
         LedgerClerk clerk = ledgerClerk(settings);
         ScheduledExecutorService waits = getContext().getExecutorServiceManager()
                 .newSingleThreadScheduledExecutor(this, "nanobanana-waits");
         BudgetGate budget = new BudgetGate(clerk, settings.prices(), settings.budget(), clock, waits);
         bindToRegistry(BUDGET, budget);
         followTheContext(slots, budget, clerk, runpod);
-        JobMetrics metrics = JobMetrics.of(getContext()).watch(slots);
+        JobMetrics metrics = JobMetrics.of(getContext()).watch(slots, budget);
         metrics.gauge("nanobanana.budget.reached", "1 while the budget cap holds jobs back unsent, else 0",
                 () -> budget.reached() ? 1 : 0);
         metrics.gauge("nanobanana.budget.waiting.jobs", "Jobs waiting, unsent, for the budget", budget::waitingJobs);

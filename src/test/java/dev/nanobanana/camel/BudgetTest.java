@@ -14,6 +14,7 @@ import java.util.stream.Stream;
 
 import ch.qos.logback.classic.Level;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.PluginHelper;
@@ -26,6 +27,7 @@ import dev.nanobanana.camel.cost.BudgetGate;
 import dev.nanobanana.camel.emulator.Operation;
 import dev.nanobanana.camel.emulator.RecordedRequest;
 import dev.nanobanana.camel.ledger.TestPostgres;
+import dev.nanobanana.camel.observe.JobMetrics;
 
 /**
  * A budget cap is never passed: the job that would pass it is not sent, waits with its file in the inbox, and runs,
@@ -42,6 +44,7 @@ class BudgetTest extends PipelineTestSupport {
     Properties settings() {
         Properties p = super.settings();
         p.setProperty("nanobanana.budget.max-usd", "0.30");
+        p.setProperty("nanobanana.progress.interval", "200ms");
         return p;
     }
 
@@ -62,6 +65,20 @@ class BudgetTest extends PipelineTestSupport {
         assertThat(logs.lines(Level.WARN)).filteredOn(line -> line.contains("Budget reached")).singleElement()
                 .asString().contains("count 0.2625 USD").contains("would pass 0.30 USD per UTC day")
                 .contains("nanobanana.budget.max-usd");
+    }
+
+    @Test
+    void aJobHeldByTheBudgetIsCountedAsWaitingForItNotInFlight() throws Exception {
+        drop("batch.yaml", batch("1k", "1k", "1k", "1k"));
+        await().atMost(WAIT).until(() -> budget(context).waitingJobs() == 1 && delivered().size() == 3);
+
+        MeterRegistry meters = JobMetrics.of(context).registry();
+        assertThat(meters.get("nanobanana.jobs.in.flight").gauge().value()).as("nothing is at RunPod").isZero();
+        assertThat(meters.get("nanobanana.jobs.waiting").gauge().value()).isEqualTo(1.0);
+        assertThat(meters.get("nanobanana.budget.waiting.jobs").gauge().value()).isEqualTo(1.0);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(logs.lines(Level.INFO)).anySatisfy(line -> assertThat(line)
+                .contains("Progress: ").contains(" 0 in flight, 1 waiting (1 for the budget cap), 1 to go; ")
+                .endsWith("; time left not known while the budget holds jobs back")));
     }
 
     @Test

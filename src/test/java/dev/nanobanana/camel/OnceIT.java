@@ -267,6 +267,77 @@ class OnceIT {
     }
 
     @Test
+    void underABudgetAnEarlierRunReachedTheBatchEndsAtOnceWithExitOneAndALaterRunSendsEachJobOnce() throws Exception {
+        Map<String, String> capped = environment();
+        capped.put("NANOBANANA_BUDGET_MAX_USD", "0.30");
+        for (int i = 1; i <= 3; i++) {
+            drop("early-" + i + ".yaml", job("Early " + i));
+        }
+        assertThat(once(capped, List.of()).exitCode()).isZero();
+        // 0.2625 USD of 0.30 counted today: no job of 0.0875 fits any more
+        for (int i = 1; i <= 6; i++) {
+            drop("late-" + i + ".yaml", job("Late " + i));
+        }
+        // two at a time: two jobs wait for the budget, two for a slot, and the last two files are not read yet
+        capped.put("NANOBANANA_CONCURRENCY", "2");
+
+        Run held = once(capped, List.of());
+
+        assertThat(held.exitCode()).as(held.output()).isEqualTo(1);
+        assertThat(held.output()).containsPattern("(?m)^Batch stopped by the budget after [0-9.]+ s: 0 completed, "
+                                                  + "0 failed; 0 USD spent$");
+        assertThat(held.output()).contains("  Budget reached: jobs submitted this UTC day count 0.2625 USD of 0.30 USD "
+                + "per UTC day (nanobanana.budget.max-usd); 4 job(s) were not sent and wait in the inbox, with the "
+                + "job files not read yet, for a run from the next UTC day, or with a higher cap");
+        assertThat(held.output()).doesNotContain("not ended when the runtime began to stop");
+        assertThat(names("inbox")).as("every file of the batch stays for a later run")
+                .containsExactly("late-1.yaml", "late-2.yaml", "late-3.yaml", "late-4.yaml", "late-5.yaml",
+                        "late-6.yaml");
+        assertThat(names("inbox/.failed")).isEmpty();
+        assertThat(runpod.requests(Operation.RUNSYNC)).as("nothing sent").hasSize(3);
+
+        capped.put("NANOBANANA_BUDGET_MAX_USD", "0.90");
+        Run later = once(capped, List.of());
+
+        assertThat(later.exitCode()).as(later.output()).isZero();
+        assertThat(later.summary().get(0)).isEqualTo("6 completed, 0 failed; 0.525 USD spent");
+        assertThat(names("inbox")).isEmpty();
+        assertThat(submittedPrompts()).as("each job paid once, in one run or the other").containsExactlyInAnyOrder(
+                "Early 1", "Early 2", "Early 3", "Late 1", "Late 2", "Late 3", "Late 4", "Late 5", "Late 6");
+    }
+
+    @Test
+    void theJobsThatFitUnderTheCapRunAndTheRestWaitInTheInboxWithExitOne() throws Exception {
+        for (int i = 1; i <= 5; i++) {
+            drop("job-" + i + ".yaml", job("Job " + i));
+        }
+        Map<String, String> capped = environment();
+        capped.put("NANOBANANA_BUDGET_MAX_USD", "0.30");
+
+        Run run = once(capped, List.of());
+
+        assertThat(run.exitCode()).as(run.output()).isEqualTo(1);
+        assertThat(run.output()).containsPattern("(?m)^Batch stopped by the budget after [0-9.]+ s: 3 completed, "
+                                                 + "0 failed; 0.2625 USD spent$");
+        assertThat(run.output()).contains("  Budget reached: jobs submitted this UTC day count 0.2625 USD of 0.30 USD "
+                + "per UTC day (nanobanana.budget.max-usd); 2 job(s) were not sent and wait in the inbox for a run "
+                + "from the next UTC day, or with a higher cap");
+        assertThat(run.output()).contains("[3/5] ").doesNotContain("[4/5] ");
+        assertThat(names("inbox/.done")).hasSize(3);
+        assertThat(names("inbox")).hasSize(2);
+        assertThat(runpod.requests(Operation.RUNSYNC)).hasSize(3);
+
+        capped.put("NANOBANANA_BUDGET_MAX_USD", "0.50");
+        Run later = once(capped, List.of());
+
+        assertThat(later.exitCode()).as(later.output()).isZero();
+        assertThat(later.summary().get(0)).isEqualTo("2 completed, 0 failed; 0.175 USD spent");
+        assertThat(names("inbox/.done")).hasSize(5);
+        assertThat(submittedPrompts()).as("each job paid once")
+                .containsExactlyInAnyOrder("Job 1", "Job 2", "Job 3", "Job 4", "Job 5");
+    }
+
+    @Test
     void everyEnabledSourceIsWorkedOffAndTheSummaryNamesEverySink() throws Exception {
         try (S3TestServer s3 = S3TestServer.start()) {
             s3.createBucket("partner");

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +40,7 @@ final class RuntimeProcess {
         Files.createDirectories(home.resolve("inbox"));
     }
 
-    /** Starts the runtime, with these options after the jar (none: the long-running service). */
+    /** Starts the runtime with these arguments (none: as a service). */
     void start(String... arguments) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString()));
@@ -62,9 +63,22 @@ final class RuntimeProcess {
 
     /** {@code --once}, as a cron job runs it: one batch, waited for to its end; answers the exit code. */
     int once() throws IOException, InterruptedException {
-        start("--once");
-        assertThat(process.waitFor(180, TimeUnit.SECONDS)).as("the batch ended:%n%s", log()).isTrue();
-        return process.exitValue();
+        return run(Duration.ofSeconds(180), "--once").exitCode();
+    }
+
+    /**
+     * Runs the runtime with these arguments to its end, as a cron job or a user's shell does: its exit code and what
+     * this run logged.
+     */
+    Finished run(Duration within, String... arguments) throws IOException, InterruptedException {
+        start(arguments);
+        assertThat(process.waitFor(within.toSeconds(), TimeUnit.SECONDS)).as("the run ended:%n%s", log()).isTrue();
+        String log = log();
+        return new Finished(process.exitValue(), log.substring(log.lastIndexOf("=== start ")));
+    }
+
+    /** A run that ended: its exit code and its log. */
+    record Finished(int exitCode, String output) {
     }
 
     /** kill -9: no shutdown hook, no graceful anything. */

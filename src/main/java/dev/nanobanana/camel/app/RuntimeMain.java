@@ -15,8 +15,8 @@ final class RuntimeMain extends Main {
             Options:
               --once        work off the job files in every enabled source, and the jobs the job ledger resumes,
                             then exit: 0 when every job completed, 1 when any did not (a failed or invalid job, one
-                            in doubt, a source that could not be read), 2 when the runtime could not start,
-                            143 when stopped by SIGTERM before the batch was over
+                            in doubt, a source that could not be read, jobs the budget cap held back),
+                            2 when the runtime could not start, 143 when stopped by SIGTERM before the batch was over
               --costs       print what the job ledger says was spent, per UTC day and source, and exit
               --emulator    run the built-in RunPod emulator alone (--emulator --help lists its options)
               --help        print this and exit

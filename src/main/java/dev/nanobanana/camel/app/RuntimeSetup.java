@@ -28,14 +28,16 @@ import dev.nanobanana.camel.status.StatusRoutes;
 
 /**
  * Sets the standalone runtime up once its properties are known: starts the built-in emulator when it is enabled,
- * refuses to start against the real endpoint without an API key, and adds the pipeline's routes; or, with
- * {@code nanobanana.dry-run=true}, prices the inbox, writes the report and stops, with no route at all.
+ * refuses to start against the real endpoint without an API key or when the management server cannot listen, and adds
+ * the pipeline's routes; or, with {@code nanobanana.dry-run=true}, prices the inbox, writes the report and stops, with
+ * no route at all and no port opened.
  */
 class RuntimeSetup extends MainListenerSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(RuntimeSetup.class);
 
     private RunpodEmulator emulator;
+    private ManagementServerCheck managementServer;
     private boolean dryRunDone;
 
     static Properties defaults() {
@@ -53,9 +55,12 @@ class RuntimeSetup extends MainListenerSupport {
         MaskedPatternLayout.mask(KnownSecrets.of(properties));
         try {
             if (properties.flag("dry-run")) {
-                // no route at all, so that nothing is sent, moved or resumed; no API key needed either
+                // no route at all, so that nothing is sent, moved or resumed; no API key needed either; and no port
+                // opened
                 dryRun(NanoBananaSettings.from(main.getCamelContext()), properties);
                 main.configure().setRoutesCollectorEnabled(false);
+                main.getCamelContext().getPropertiesComponent()
+                        .addOverrideProperty("camel.management.enabled", "false");
                 dryRunDone = true;
                 return;
             }
@@ -74,8 +79,11 @@ class RuntimeSetup extends MainListenerSupport {
         }
         main.configure().addRoutesBuilder(new NanoBananaErrorHandling(settings));
         main.configure().addRoutesBuilder(new NanoBananaRoutes(settings));
-        if (properties.flag("status.enabled") && managementServerEnabled(main)) {
-            main.configure().addRoutesBuilder(new StatusRoutes());
+        if (managementServerEnabled(main)) {
+            managementServer = ManagementServerCheck.install(main.getCamelContext());
+            if (properties.flag("status.enabled")) {
+                main.configure().addRoutesBuilder(new StatusRoutes());
+            }
         }
     }
 
@@ -144,6 +152,9 @@ class RuntimeSetup extends MainListenerSupport {
     public void afterStop(BaseMainSupport main) {
         if (emulator != null) {
             emulator.close();
+        }
+        if (managementServer != null) {
+            managementServer.close();
         }
     }
 

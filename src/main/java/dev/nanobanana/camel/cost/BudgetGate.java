@@ -100,6 +100,26 @@ public final class BudgetGate extends AsyncProcessorSupport {
         return waiting.size();
     }
 
+    /**
+     * Whether the jobs waiting can only go on in a new period or with a higher cap: none of the period's jobs is on its
+     * way (whose cost could come in lower than its price, or nothing), and the waiting jobs, tried again now, do not
+     * fit. Reads the ledger, and may let waiting jobs go on.
+     */
+    public boolean holdsJobsForThePeriod() {
+        if (!reached()) {
+            return false;
+        }
+        try {
+            // read before the jobs are tried: no job of the period ends in between unnoticed
+            if (periodSpend().jobsInFlight() > 0) {
+                return false;
+            }
+        } catch (LedgerException e) {
+            return false;
+        }
+        return tryWaitingJobs() == 0 && reached();
+    }
+
     public BudgetCap cap() {
         return cap;
     }
@@ -192,8 +212,10 @@ public final class BudgetGate extends AsyncProcessorSupport {
     /**
      * Tries the waiting jobs in the order they came, up to the first that does not fit. Under the gate's lock, so that
      * the runtime's stop never ends a job whose price was just counted.
+     *
+     * @return how many went on
      */
-    private void tryWaitingJobs() {
+    private int tryWaitingJobs() {
         List<Waiting> admitted = new ArrayList<>();
         BigDecimal counted = null;
         boolean cleared = false;
@@ -229,6 +251,7 @@ public final class BudgetGate extends AsyncProcessorSupport {
         for (Waiting job : admitted) {
             job.callback.done(false);
         }
+        return admitted.size();
     }
 
     private String whenTheyFit() {

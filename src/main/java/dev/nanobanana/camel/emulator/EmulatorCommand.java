@@ -29,7 +29,9 @@ public record EmulatorCommand(EmulatorSettings settings, List<FaultSpec> faults,
 
     static final String USAGE = """
             Usage: java -jar nano-banana-camel-app.jar --emulator [options]
-            Runs the built-in RunPod emulator on 127.0.0.1 until it is stopped (Ctrl-C or SIGTERM).
+            Runs the built-in RunPod emulator until it is stopped (Ctrl-C or SIGTERM).
+              --host <address>       where it listens: 127.0.0.1, this machine only (default); 0.0.0.0, every
+                                     interface (in a container, or for clients on other machines)
               --port <n>             TCP port, 0 for a free one (default 8089)
               --api-key <key>        the key clients send as "Authorization: Bearer <key>" (default emulator-key)
               --latency <duration>   how long each job runs (default 1s)
@@ -41,11 +43,12 @@ public record EmulatorCommand(EmulatorSettings settings, List<FaultSpec> faults,
               --fetch-inputs         download every input image; a job with one that cannot be read FAILS
               --help                 print this and exit
             Durations: 500ms, 2s, 3m (bare digits are seconds). Sizes: 5000, 200kB, 8MB, 1MiB.
-            Counts of requests and jobs, without a key: GET http://127.0.0.1:<port>/emulator/stats
+            Counts of requests and jobs, without a key: GET http://<host>:<port>/emulator/stats
             """;
 
     private static final Set<String> VALUE_OPTIONS = Set.of(
-            "--port", "--api-key", "--latency", "--queue-delay", "--runsync-wait", "--image-bytes", "--faults");
+            "--host", "--port", "--api-key", "--latency", "--queue-delay", "--runsync-wait", "--image-bytes",
+            "--faults");
     /** Without a configuration of its own Logback logs every job at DEBUG: too much for a load test's console. */
     private static final String LOGGING = "dev/nanobanana/camel/emulator/emulator-logback.xml";
 
@@ -92,6 +95,7 @@ public record EmulatorCommand(EmulatorSettings settings, List<FaultSpec> faults,
             }
             try {
                 settings = switch (option) {
+                    case "--host" -> settings.withHost(value.trim());
                     case "--port" -> settings.withPort(port(value));
                     case "--api-key" -> settings.withApiKey(value);
                     case "--latency" -> settings.withLatency(DurationText.parse(value));
@@ -135,8 +139,9 @@ public record EmulatorCommand(EmulatorSettings settings, List<FaultSpec> faults,
         try {
             emulator = RunpodEmulator.start(command.settings());
         } catch (IOException e) {
-            err.println("nano-banana-camel --emulator: cannot listen on port " + command.settings().port() + ": "
-                    + e.getMessage() + "; choose another with --port, or --port 0 for a free one");
+            err.println("nano-banana-camel --emulator: cannot listen on port " + command.settings().port() + " of "
+                    + command.settings().host() + ": " + e.getMessage() + "; choose another with --port, or --port 0 "
+                    + "for a free one");
             return 2;
         }
         command.faults().forEach(fault -> emulator.inject(fault.operation(), fault.fault()));

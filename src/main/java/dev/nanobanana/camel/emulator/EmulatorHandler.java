@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 
 /**
  * Takes every HTTP request: records it, applies a waiting fault, checks the key and passes it to the {@link JobApi}.
@@ -20,6 +21,8 @@ import java.util.function.Supplier;
 final class EmulatorHandler implements HttpHandler {
 
     static final String STATS_PATH = "/emulator/stats";
+    /** A host name, an IPv4 address or a bracketed IPv6 one, and a port: nothing that could bend a URL. */
+    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.-]+(:\\d{1,5})?|\\[[0-9A-Fa-f:.]+](:\\d{1,5})?");
 
     private static final String NOT_JSON_PAGE = "<html><head><title>502 Bad Gateway</title></head>"
             + "<body><h1>502 Bad Gateway</h1><p>not-json fault injected into the RunPod emulator</p></body></html>";
@@ -29,13 +32,17 @@ final class EmulatorHandler implements HttpHandler {
     private final RequestLog log;
     private final Supplier<EmulatorStats> stats;
     private final byte[] expectedAuthorization;
+    private final String ownOrigin;
 
-    EmulatorHandler(JobApi api, FaultQueue faults, RequestLog log, Supplier<EmulatorStats> stats, String apiKey) {
+    /** @param ownOrigin {@code http://host:port} of the emulator, for a request that does not name the host it asked */
+    EmulatorHandler(JobApi api, FaultQueue faults, RequestLog log, Supplier<EmulatorStats> stats, String apiKey,
+                    String ownOrigin) {
         this.api = api;
         this.faults = faults;
         this.log = log;
         this.stats = stats;
         this.expectedAuthorization = ("Bearer " + apiKey).getBytes(StandardCharsets.UTF_8);
+        this.ownOrigin = ownOrigin;
     }
 
     @Override
@@ -107,9 +114,9 @@ final class EmulatorHandler implements HttpHandler {
                     : "Missing API key: send the header Authorization: Bearer <api key>"));
         }
         return switch (route.operation()) {
-            case RUNSYNC -> api.runsync(body, query);
+            case RUNSYNC -> api.runsync(body, query, origin(exchange));
             case RUN -> ready(api.run(body));
-            case STATUS -> ready(api.status(route.argument()));
+            case STATUS -> ready(api.status(route.argument(), origin(exchange)));
             case CANCEL -> ready(api.cancel(route.argument()));
             case HEALTH -> ready(api.health());
             case IMAGE -> ready(api.image(route.argument()));
@@ -135,6 +142,15 @@ final class EmulatorHandler implements HttpHandler {
 
     private static CompletableFuture<Reply> ready(Reply reply) {
         return CompletableFuture.completedFuture(reply);
+    }
+
+    /**
+     * Where the client reached the emulator, as its Host header says: a client in another container or on another
+     * machine (the emulator listening on 0.0.0.0) gets image URLs it can reach too.
+     */
+    private String origin(HttpExchange exchange) {
+        String host = exchange.getRequestHeaders().getFirst("Host");
+        return host != null && HOST.matcher(host).matches() ? "http://" + host : ownOrigin;
     }
 
     private boolean hasKey(HttpExchange exchange) {

@@ -7,7 +7,9 @@ import java.util.Objects;
  * How a {@link RunpodEmulator} behaves: where it listens, the key it accepts, how long its jobs take, what images they
  * make and how long it remembers them.
  *
- * @param port TCP port on 127.0.0.1, 0 for an ephemeral one
+ * @param host the address it listens on: {@code 127.0.0.1} (this machine only), {@code 0.0.0.0} (every interface), or
+ *             one address or name of this machine
+ * @param port TCP port, 0 for an ephemeral one
  * @param apiKey the key clients must send as {@code Authorization: Bearer <apiKey>}
  * @param latency how long a job runs once it leaves the queue
  * @param queueDelay how long a job waits IN_QUEUE before it runs
@@ -24,7 +26,7 @@ import java.util.Objects;
  * @param recordedRequests how many of the latest requests {@link RunpodEmulator#requests()} keeps, bodies included;
  *                         0 keeps none (the counts in {@link RunpodEmulator#stats()} are kept either way)
  */
-public record EmulatorSettings(int port, String apiKey, Duration latency, Duration queueDelay,
+public record EmulatorSettings(String host, int port, String apiKey, Duration latency, Duration queueDelay,
                                Duration runsyncWait, Base64Style base64Style, int imageBytes, boolean fetchInputs,
                                Duration runsyncResultTtl, Duration runResultTtl, Duration imageGrace,
                                int recordedRequests) {
@@ -34,6 +36,9 @@ public record EmulatorSettings(int port, String apiKey, Duration latency, Durati
     static final int MAX_IMAGE_BYTES = 1_000_000_000;
 
     public EmulatorSettings {
+        if (host == null || host.isBlank()) {
+            throw new IllegalArgumentException("host must not be blank");
+        }
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0-65535, got " + port);
         }
@@ -57,73 +62,78 @@ public record EmulatorSettings(int port, String apiKey, Duration latency, Durati
     }
 
     /**
-     * Ephemeral port, key {@code emulator-key}, 300 ms jobs, no queue delay, RunPod's 90 s runsync wait, prompt images,
-     * inputs not fetched; finished runsync jobs kept 1 minute (as RunPod), /run jobs 10 minutes (RunPod: 30), either
-     * at most 60 s after their image was fetched; the latest 10,000 requests recorded.
+     * 127.0.0.1 and an ephemeral port, key {@code emulator-key}, 300 ms jobs, no queue delay, RunPod's 90 s runsync
+     * wait, prompt images, inputs not fetched; finished runsync jobs kept 1 minute (as RunPod), /run jobs 10 minutes
+     * (RunPod: 30), either at most 60 s after their image was fetched; the latest 10,000 requests recorded.
      */
     public static EmulatorSettings defaults() {
-        return new EmulatorSettings(0, "emulator-key", Duration.ofMillis(300), Duration.ZERO,
+        return new EmulatorSettings("127.0.0.1", 0, "emulator-key", Duration.ofMillis(300), Duration.ZERO,
                 Duration.ofSeconds(90), Base64Style.DATA_URI_IN_IMAGE_URL, 0, false,
                 Duration.ofMinutes(1), Duration.ofMinutes(10), Duration.ofSeconds(60), 10_000);
     }
 
+    public EmulatorSettings withHost(String host) {
+        return new EmulatorSettings(host, port, apiKey, latency, queueDelay, runsyncWait, base64Style, imageBytes,
+                fetchInputs, runsyncResultTtl, runResultTtl, imageGrace, recordedRequests);
+    }
+
     public EmulatorSettings withPort(int port) {
-        return new EmulatorSettings(port, apiKey, latency, queueDelay, runsyncWait, base64Style, imageBytes,
+        return new EmulatorSettings(host, port, apiKey, latency, queueDelay, runsyncWait, base64Style, imageBytes,
                 fetchInputs, runsyncResultTtl, runResultTtl, imageGrace, recordedRequests);
     }
 
     public EmulatorSettings withApiKey(String apiKey) {
-        return new EmulatorSettings(port, apiKey, latency, queueDelay, runsyncWait, base64Style, imageBytes,
+        return new EmulatorSettings(host, port, apiKey, latency, queueDelay, runsyncWait, base64Style, imageBytes,
                 fetchInputs, runsyncResultTtl, runResultTtl, imageGrace, recordedRequests);
     }
 
     public EmulatorSettings withLatency(Duration latency) {
-        return new EmulatorSettings(port, apiKey, latency, queueDelay, runsyncWait, base64Style, imageBytes,
+        return new EmulatorSettings(host, port, apiKey, latency, queueDelay, runsyncWait, base64Style, imageBytes,
                 fetchInputs, runsyncResultTtl, runResultTtl, imageGrace, recordedRequests);
     }
 
     public EmulatorSettings withQueueDelay(Duration queueDelay) {
-        return new EmulatorSettings(port, apiKey, latency, queueDelay, runsyncWait, base64Style, imageBytes,
+        return new EmulatorSettings(host, port, apiKey, latency, queueDelay, runsyncWait, base64Style, imageBytes,
                 fetchInputs, runsyncResultTtl, runResultTtl, imageGrace, recordedRequests);
     }
 
     public EmulatorSettings withRunsyncWait(Duration runsyncWait) {
-        return new EmulatorSettings(port, apiKey, latency, queueDelay, runsyncWait, base64Style, imageBytes,
+        return new EmulatorSettings(host, port, apiKey, latency, queueDelay, runsyncWait, base64Style, imageBytes,
                 fetchInputs, runsyncResultTtl, runResultTtl, imageGrace, recordedRequests);
     }
 
     public EmulatorSettings withBase64Style(Base64Style base64Style) {
-        return new EmulatorSettings(port, apiKey, latency, queueDelay, runsyncWait, base64Style, imageBytes,
+        return new EmulatorSettings(host, port, apiKey, latency, queueDelay, runsyncWait, base64Style, imageBytes,
                 fetchInputs, runsyncResultTtl, runResultTtl, imageGrace, recordedRequests);
     }
 
     public EmulatorSettings withImageBytes(int imageBytes) {
-        return new EmulatorSettings(port, apiKey, latency, queueDelay, runsyncWait, base64Style, imageBytes,
+        return new EmulatorSettings(host, port, apiKey, latency, queueDelay, runsyncWait, base64Style, imageBytes,
                 fetchInputs, runsyncResultTtl, runResultTtl, imageGrace, recordedRequests);
     }
 
     public EmulatorSettings withFetchInputs(boolean fetchInputs) {
-        return new EmulatorSettings(port, apiKey, latency, queueDelay, runsyncWait, base64Style, imageBytes,
+        return new EmulatorSettings(host, port, apiKey, latency, queueDelay, runsyncWait, base64Style, imageBytes,
                 fetchInputs, runsyncResultTtl, runResultTtl, imageGrace, recordedRequests);
     }
 
     public EmulatorSettings withRunsyncResultTtl(Duration runsyncResultTtl) {
-        return new EmulatorSettings(port, apiKey, latency, queueDelay, runsyncWait, base64Style, imageBytes,
+        return new EmulatorSettings(host, port, apiKey, latency, queueDelay, runsyncWait, base64Style, imageBytes,
                 fetchInputs, runsyncResultTtl, runResultTtl, imageGrace, recordedRequests);
     }
 
     public EmulatorSettings withRunResultTtl(Duration runResultTtl) {
-        return new EmulatorSettings(port, apiKey, latency, queueDelay, runsyncWait, base64Style, imageBytes,
+        return new EmulatorSettings(host, port, apiKey, latency, queueDelay, runsyncWait, base64Style, imageBytes,
                 fetchInputs, runsyncResultTtl, runResultTtl, imageGrace, recordedRequests);
     }
 
     public EmulatorSettings withImageGrace(Duration imageGrace) {
-        return new EmulatorSettings(port, apiKey, latency, queueDelay, runsyncWait, base64Style, imageBytes,
+        return new EmulatorSettings(host, port, apiKey, latency, queueDelay, runsyncWait, base64Style, imageBytes,
                 fetchInputs, runsyncResultTtl, runResultTtl, imageGrace, recordedRequests);
     }
 
     public EmulatorSettings withRecordedRequests(int recordedRequests) {
-        return new EmulatorSettings(port, apiKey, latency, queueDelay, runsyncWait, base64Style, imageBytes,
+        return new EmulatorSettings(host, port, apiKey, latency, queueDelay, runsyncWait, base64Style, imageBytes,
                 fetchInputs, runsyncResultTtl, runResultTtl, imageGrace, recordedRequests);
     }
 

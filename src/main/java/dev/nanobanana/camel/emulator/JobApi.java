@@ -36,8 +36,12 @@ final class JobApi {
         this.answerThreads = answerThreads;
     }
 
-    /** Answers when the job ends or the wait window closes; meanwhile no thread waits for it. */
-    CompletableFuture<Reply> runsync(RequestBody body, String query) {
+    /**
+     * Answers when the job ends or the wait window closes; meanwhile no thread waits for it.
+     *
+     * @param origin where the client reached the emulator: its image URLs start there
+     */
+    CompletableFuture<Reply> runsync(RequestBody body, String query, String origin) {
         String id = "sync-" + UUID.randomUUID() + "-u1";
         EditInput input;
         try {
@@ -46,7 +50,8 @@ final class JobApi {
             return CompletableFuture.completedFuture(Reply.json(400, JobView.rejected(id, e.getMessage())));
         }
         Job job = board.submit(id, Operation.RUNSYNC, input, faults.takeJobFault(Operation.RUNSYNC));
-        return clock.firstOf(job.ended(), waitWindow(query)).thenApplyAsync(over -> runsyncAnswer(job), answerThreads);
+        return clock.firstOf(job.ended(), waitWindow(query)).thenApplyAsync(over -> runsyncAnswer(job, origin),
+                answerThreads);
     }
 
     Reply run(RequestBody body) {
@@ -59,9 +64,9 @@ final class JobApi {
         }
     }
 
-    Reply status(String id) {
+    Reply status(String id, String origin) {
         return board.find(id)
-                .map(job -> Reply.json(200, delivered(job, view.of(job))))
+                .map(job -> Reply.json(200, delivered(job, view.of(job, origin))))
                 .orElseGet(() -> unknownJob(id));
     }
 
@@ -105,12 +110,12 @@ final class JobApi {
         return Reply.image(image.get());
     }
 
-    private Reply runsyncAnswer(Job job) {
+    private Reply runsyncAnswer(Job job, String origin) {
         if (board.isClosed()) {
             // the emulator is stopping: the client's connection is dropped, it is not told anything
             throw new CancellationException("RunPod emulator is closing");
         }
-        ObjectNode answer = delivered(job, view.of(job));
+        ObjectNode answer = delivered(job, view.of(job, origin));
         return Reply.json(runsyncStatus(job, answer), answer);
     }
 

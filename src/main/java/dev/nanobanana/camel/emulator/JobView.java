@@ -10,11 +10,9 @@ import java.util.Optional;
 /** Writes a job as RunPod's JSON answer: id and status, and for an ended job its timings and output or error. */
 final class JobView {
 
-    private final String imagesUrl;
     private volatile Base64Style base64Style;
 
-    JobView(String imagesUrl, Base64Style base64Style) {
-        this.imagesUrl = imagesUrl;
+    JobView(Base64Style base64Style) {
         this.base64Style = base64Style;
     }
 
@@ -31,7 +29,8 @@ final class JobView {
         return state(id, JobStatus.FAILED).put("error", error);
     }
 
-    ObjectNode of(Job job) {
+    /** @param origin where the client reached the emulator, {@code http://host:port}: its image URLs start there */
+    ObjectNode of(Job job, String origin) {
         Optional<JobOutcome> outcome = job.outcome();
         if (outcome.isEmpty()) {
             return state(job.id(), job.pendingStatus());
@@ -39,7 +38,7 @@ final class JobView {
         ObjectNode node = state(job.id(), outcome.get().status());
         if (outcome.get() instanceof JobOutcome.Completed completed) {
             node.put("delayTime", completed.delayMillis()).put("executionTime", completed.executionMillis());
-            writeOutput(node.putObject("output"), job, completed.image());
+            writeOutput(node.putObject("output"), job, completed.image(), origin);
         } else if (outcome.get() instanceof JobOutcome.Failed failed) {
             node.put("delayTime", failed.delayMillis()).put("executionTime", failed.executionMillis());
             node.put("error", failed.error());
@@ -47,10 +46,10 @@ final class JobView {
         return node;
     }
 
-    private void writeOutput(ObjectNode output, Job job, EncodedImage image) {
+    private void writeOutput(ObjectNode output, Job job, EncodedImage image, String origin) {
         OutputFormat format = image.format();
         if (!job.input().base64Output()) {
-            output.put("image_url", imagesUrl + job.id() + "." + format.wireName());
+            output.put("image_url", origin + Route.IMAGES_PATH + job.id() + "." + format.wireName());
         } else {
             String base64 = Base64.getEncoder().encodeToString(image.bytes());
             switch (base64Style) {

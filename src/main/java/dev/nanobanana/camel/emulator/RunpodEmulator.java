@@ -7,12 +7,13 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * A stand-in for RunPod's Nano Banana 2 Edit serverless endpoint on 127.0.0.1, for running offline, for tests and
- * for load tests, whose faults can be injected one request at a time.
+ * A stand-in for RunPod's Nano Banana 2 Edit serverless endpoint, on 127.0.0.1 by default, for running offline, for
+ * tests and for load tests, whose faults can be injected one request at a time.
  */
 public final class RunpodEmulator implements AutoCloseable {
 
@@ -34,8 +35,11 @@ public final class RunpodEmulator implements AutoCloseable {
 
     private RunpodEmulator(EmulatorSettings settings) throws IOException {
         this.settings = settings;
-        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), settings.port()),
-                ACCEPT_BACKLOG);
+        InetSocketAddress address = new InetSocketAddress(settings.host(), settings.port());
+        if (address.isUnresolved()) {
+            throw new UnknownHostException("no address of this machine is named " + settings.host());
+        }
+        this.server = HttpServer.create(address, ACCEPT_BACKLOG);
         this.requests = new RequestLog(settings.recordedRequests());
         EmulatorClock clock = new EmulatorClock(threads.clock());
         OutputImages images = settings.imageBytes() > 0
@@ -43,13 +47,14 @@ public final class RunpodEmulator implements AutoCloseable {
                 : new PromptImages(threads.render());
         InputImages inputs = settings.fetchInputs() ? new InputFetcher(threads.fetch()) : InputImages.trusted();
         this.board = new JobBoard(settings, clock, new JobWorker(images, inputs, settings.queueDelay().toMillis()));
-        this.view = new JobView(baseUrl() + Route.IMAGES_PATH, settings.base64Style());
+        this.view = new JobView(settings.base64Style());
         JobApi api = new JobApi(board, faults, view, settings.runsyncWait(), clock, threads.http());
-        server.createContext("/", new EmulatorHandler(api, faults, requests, this::stats, settings.apiKey()));
+        server.createContext("/", new EmulatorHandler(api, faults, requests, this::stats, settings.apiKey(),
+                baseUrl()));
         server.setExecutor(threads.http());
     }
 
-    /** Starts an emulator listening on 127.0.0.1 at the settings' port. */
+    /** Starts an emulator listening at the settings' host (127.0.0.1 unless they say otherwise) and port. */
     public static RunpodEmulator start(EmulatorSettings settings) throws IOException {
         RunpodEmulator emulator = new RunpodEmulator(Objects.requireNonNull(settings, "settings"));
         emulator.server.start();
@@ -133,7 +138,10 @@ public final class RunpodEmulator implements AutoCloseable {
         threads.close();
     }
 
+    /** Its own URL: on loopback when it listens on every interface, which is one of them. */
     private String baseUrl() {
-        return "http://127.0.0.1:" + port();
+        InetAddress listening = server.getAddress().getAddress();
+        String host = listening.isAnyLocalAddress() ? "127.0.0.1" : listening.getHostAddress();
+        return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port();
     }
 }

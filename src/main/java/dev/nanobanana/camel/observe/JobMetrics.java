@@ -20,14 +20,15 @@ import org.apache.camel.support.SynchronizationAdapter;
 
 import dev.nanobanana.camel.JobExchange;
 import dev.nanobanana.camel.JobSlots;
+import dev.nanobanana.camel.cost.BudgetGate;
 import dev.nanobanana.camel.job.JobValidator;
 import dev.nanobanana.camel.ledger.JobState;
 import dev.nanobanana.camel.runpod.RunpodResult;
 
 /**
  * The pipeline's meters, named {@code nanobanana_*}, in the context's Micrometer registry: jobs received, completed and
- * failed (by {@link FailureReason}), retries (by {@link RetryCause}), jobs in flight and waiting for a slot, the time
- * from pick-up to a sink, RunPod's delay and execution times, image bytes written and the money RunPod charged, by
+ * failed (by {@link FailureReason}), retries (by {@link RetryCause}), jobs in flight and waiting to be submitted, the
+ * time from pick-up to a sink, RunPod's delay and execution times, image bytes written and the money RunPod charged, by
  * resolution. It also keeps the counts that the {@link ProgressLog} reports. One per context: {@link #of}.
  */
 public final class JobMetrics {
@@ -111,19 +112,23 @@ public final class JobMetrics {
         return found.size() == 1 ? found.iterator().next() : new SimpleMeterRegistry();
     }
 
-    /** Adds gauges of the jobs in flight, waiting for a slot, and the limit on jobs in flight. */
-    public JobMetrics watch(JobSlots slots) {
+    /**
+     * Adds gauges of the jobs in flight, waiting to be submitted (for a slot or for the budget), and the limit on jobs
+     * in flight.
+     */
+    public JobMetrics watch(JobSlots slots, BudgetGate budget) {
         if (watched.add(slots)) {
-            Gauge.builder("nanobanana.jobs.in.flight", slots, JobSlots::inFlight)
+            tally.watch(slots, budget);
+            Gauge.builder("nanobanana.jobs.in.flight", tally, t -> t.counts().inFlight())
                     .description("Jobs between submission and a kept image")
                     .register(registry);
-            Gauge.builder("nanobanana.jobs.waiting", slots, JobSlots::waitingCount)
-                    .description("Jobs waiting for a slot to be submitted")
+            Gauge.builder("nanobanana.jobs.waiting", tally, t -> t.counts().waiting())
+                    .description("Jobs waiting to be submitted: for a slot, or for the budget "
+                                 + "(nanobanana_budget_waiting_jobs of them)")
                     .register(registry);
             Gauge.builder("nanobanana.jobs.in.flight.limit", slots, JobSlots::limit)
                     .description("The limit on jobs in flight: nanobanana.concurrency, lower for a while after HTTP 429")
                     .register(registry);
-            tally.watch(slots);
         }
         return this;
     }

@@ -3,6 +3,7 @@ package dev.nanobanana.camel.observe;
 import java.math.BigDecimal;
 
 import dev.nanobanana.camel.JobSlots;
+import dev.nanobanana.camel.cost.BudgetGate;
 
 /** The counts behind the progress line, since the start: jobs taken on, ended, done and failed, and what they cost. */
 public final class JobTally {
@@ -14,6 +15,7 @@ public final class JobTally {
     private BigDecimal spentUsd = BigDecimal.ZERO;
     private long busySinceNanos = System.nanoTime();
     private volatile JobSlots slots;
+    private volatile BudgetGate budget;
 
     /**
      * @param started jobs taken on
@@ -22,11 +24,12 @@ public final class JobTally {
      * @param failed jobs whose error record reached the failed sink
      * @param spentUsd what RunPod charged for them
      * @param inFlight jobs between submission and a kept image now
-     * @param waiting jobs waiting for a slot now
+     * @param waiting jobs waiting to be submitted now: for a slot, or for the budget
+     * @param waitingForBudget those of them that the budget cap holds back
      * @param busySinceNanos {@link System#nanoTime()} when jobs were last taken on with none pending before
      */
     public record Counts(long started, long ended, long done, long failed, BigDecimal spentUsd, int inFlight,
-            int waiting, long busySinceNanos) {
+            int waiting, int waitingForBudget, long busySinceNanos) {
 
         /** Jobs taken on that have not ended yet. */
         public long toGo() {
@@ -34,8 +37,9 @@ public final class JobTally {
         }
     }
 
-    void watch(JobSlots slots) {
+    void watch(JobSlots slots, BudgetGate budget) {
         this.slots = slots;
+        this.budget = budget;
     }
 
     synchronized void started() {
@@ -61,10 +65,15 @@ public final class JobTally {
 
     Counts counts() {
         JobSlots watched = slots;
-        int inFlight = watched == null ? 0 : watched.inFlight();
-        int waiting = watched == null ? 0 : watched.waitingCount();
+        BudgetGate gate = budget;
+        int holdingSlots = watched == null ? 0 : watched.inFlight();
+        int waitingForSlot = watched == null ? 0 : watched.waitingCount();
+        int waitingForBudget = gate == null ? 0 : gate.waitingJobs();
+        // a job waits for the budget holding the slot it took to be submitted: it is not at RunPod, so not in flight
+        int inFlight = Math.max(0, holdingSlots - waitingForBudget);
         synchronized (this) {
-            return new Counts(started, ended, done, failed, spentUsd, inFlight, waiting, busySinceNanos);
+            return new Counts(started, ended, done, failed, spentUsd, inFlight, waitingForSlot + waitingForBudget,
+                    waitingForBudget, busySinceNanos);
         }
     }
 }

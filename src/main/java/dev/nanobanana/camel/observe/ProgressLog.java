@@ -15,9 +15,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One INFO line every {@code nanobanana.progress.interval} while jobs are pending: done, failed, in flight, waiting,
- * to go, spent so far, and the time left at the rate jobs ended lately; one line when the batch is over; nothing while
- * idle. A batch runs from the first job taken on after an idle moment until none is pending at a tick.
+ * One INFO line every {@code nanobanana.progress.interval} while jobs are pending: done, failed, in flight, waiting
+ * (and how many of them for the budget), to go, spent so far, and the time left at the rate jobs ended lately; one
+ * line when the batch is over; nothing while idle. A batch runs from the first job taken on after an idle moment until
+ * none is pending at a tick.
  */
 public final class ProgressLog extends ServiceSupport {
 
@@ -92,10 +93,12 @@ public final class ProgressLog extends ServiceSupport {
     }
 
     String progressLine(JobTally.Counts now, long nanos) {
-        return String.format(Locale.ROOT, "Progress: %d done, %d failed, %d in flight, %d waiting, %d to go; %s USD "
+        String forBudget = now.waitingForBudget() == 0 ? ""
+                : " (" + now.waitingForBudget() + " for the budget cap)";
+        return String.format(Locale.ROOT, "Progress: %d done, %d failed, %d in flight, %d waiting%s, %d to go; %s USD "
                                           + "spent; %s", now.done() - before.done(), now.failed() - before.failed(),
-                now.inFlight(), now.waiting(), now.toGo(), usd(now.spentUsd().subtract(before.spentUsd())),
-                timeLeft(now, nanos));
+                now.inFlight(), now.waiting(), forBudget, now.toGo(),
+                usd(now.spentUsd().subtract(before.spentUsd())), timeLeft(now, nanos));
     }
 
     private String finishedLine(JobTally.Counts now, long nanos) {
@@ -106,6 +109,10 @@ public final class ProgressLog extends ServiceSupport {
     }
 
     private String timeLeft(JobTally.Counts now, long nanos) {
+        if (now.waitingForBudget() > 0) {
+            // they go on when the budget lets them, which no rate of jobs ending foretells
+            return "time left not known while the budget holds jobs back";
+        }
         Sample oldest = samples.peekFirst();
         double seconds = (nanos - oldest.nanos()) / 1e9;
         double rate = seconds <= 0 ? 0 : (now.ended() - oldest.ended()) / seconds;

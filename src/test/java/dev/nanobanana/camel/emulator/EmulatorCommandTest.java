@@ -20,6 +20,7 @@ class EmulatorCommandTest {
     void withoutOptionsTheEmulatorListensOn8089WithOneSecondJobsAndKeepsNoRequestBodies() {
         EmulatorSettings settings = EmulatorCommand.parse(List.of()).settings();
 
+        assertThat(settings.host()).as("this machine only").isEqualTo("127.0.0.1");
         assertThat(settings.port()).isEqualTo(8089);
         assertThat(settings.apiKey()).isEqualTo("emulator-key");
         assertThat(settings.latency()).isEqualTo(Duration.ofSeconds(1));
@@ -31,11 +32,13 @@ class EmulatorCommandTest {
 
     @Test
     void everyOptionSetsItsSetting() {
-        EmulatorCommand command = EmulatorCommand.parse(List.of("--port", "0", "--api-key=k-1", "--latency", "250ms",
+        EmulatorCommand command = EmulatorCommand.parse(List.of("--host", "0.0.0.0", "--port", "0", "--api-key=k-1",
+                "--latency", "250ms",
                 "--queue-delay", "2s", "--runsync-wait=3m", "--image-bytes", "8MB", "--fetch-inputs",
                 "--faults", "runsync=429;retry-after=2, status=drop"));
 
         EmulatorSettings settings = command.settings();
+        assertThat(settings.host()).isEqualTo("0.0.0.0");
         assertThat(settings.port()).isZero();
         assertThat(settings.apiKey()).isEqualTo("k-1");
         assertThat(settings.latency()).isEqualTo(Duration.ofMillis(250));
@@ -76,7 +79,8 @@ class EmulatorCommandTest {
         assertThat(EmulatorCommand.run(List.of("--help"), print(out), print(err))).isZero();
         assertThat(EmulatorCommand.run(List.of("--port", "http"), print(out), print(err))).isEqualTo(2);
 
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("--image-bytes <size>", "--fetch-inputs", "/emulator/stats");
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("--host <address>", "--image-bytes <size>",
+                "--fetch-inputs", "/emulator/stats");
         assertThat(err.toString(StandardCharsets.UTF_8).strip())
                 .isEqualTo("nano-banana-camel --emulator: --port http: expected a port number, 0-65535 (see --emulator --help)");
     }

@@ -8,8 +8,13 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.ConnectException;
+import java.net.Inet4Address;
 import java.net.InetAddress;
+import java.net.NetworkInterface;
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,6 +25,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -69,6 +75,36 @@ class EmulatorProcessIT {
         assertThat(stats.requests(Operation.IMAGE)).isEqualTo(1);
         assertThat(stats.maxConcurrentJobs()).isEqualTo(1);
         assertThat(stats.jobsCompleted()).isEqualTo(1);
+    }
+
+    @Test
+    void withHostZeroAClientOnAnotherMachineReachesItAndItsImagesByTheAddressItUsed() throws Exception {
+        InetAddress network = networkAddress();
+        Endpoint endpoint = start("--host", "0.0.0.0", "--port", "0", "--latency", "100ms");
+        String path = URI.create(endpoint.url()).getPath();
+        int port = URI.create(endpoint.url()).getPort();
+        // as another container or machine reaches it: by this machine's network address, not loopback
+        Endpoint fromElsewhere = new Endpoint("http://" + network.getHostAddress() + ":" + port + path, endpoint.key());
+
+        JsonNode result = json(runsync(fromElsewhere));
+
+        assertThat(result.get("status").asText()).isEqualTo("COMPLETED");
+        String imageUrl = result.at("/output/image_url").asText();
+        assertThat(imageUrl).startsWith("http://" + network.getHostAddress() + ":" + port + "/images/");
+        HttpResponse<byte[]> image = http.send(HttpRequest.newBuilder(URI.create(imageUrl)).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(image.statusCode()).isEqualTo(200);
+        assertThat(decode(image.body())).isNotNull();
+    }
+
+    @Test
+    void withoutHostItAnswersThisMachineOnly() throws Exception {
+        InetAddress network = networkAddress();
+        Endpoint endpoint = start("--port", "0");
+        int port = URI.create(endpoint.url()).getPort();
+
+        assertThat(runsync(endpoint).statusCode()).isEqualTo(200);
+        assertThatThrownBy(() -> new Socket(network, port).close()).isInstanceOf(ConnectException.class);
     }
 
     @Test
@@ -134,6 +170,25 @@ class EmulatorProcessIT {
         URI stats = URI.create(endpoint.url()).resolve("/emulator/stats");
         return EmulatorStats.fromJson(json(http.send(HttpRequest.newBuilder(stats).build(),
                 HttpResponse.BodyHandlers.ofString()).body()));
+    }
+
+    /** An IPv4 address of this machine that is not loopback: the one other machines would use. */
+    private static InetAddress networkAddress() throws SocketException {
+        Optional<InetAddress> address = NetworkInterface.networkInterfaces()
+                .filter(EmulatorProcessIT::isUp)
+                .flatMap(NetworkInterface::inetAddresses)
+                .filter(candidate -> candidate instanceof Inet4Address && !candidate.isLoopbackAddress())
+                .findFirst();
+        assertThat(address).as("a network address of this machine besides loopback").isPresent();
+        return address.get();
+    }
+
+    private static boolean isUp(NetworkInterface network) {
+        try {
+            return network.isUp() && !network.isLoopback();
+        } catch (SocketException e) {
+            return false;
+        }
     }
 
     private record Endpoint(String url, String key) {

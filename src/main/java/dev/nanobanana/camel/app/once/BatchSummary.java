@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
+import dev.nanobanana.camel.cost.BudgetCap;
+
 /**
  * What a one-shot batch ({@code --once}) did, for a person or a report to show: each job that completed or failed,
  * what RunPod charged, where the results went, and the sources that could not be read.
@@ -21,6 +23,8 @@ import java.util.Set;
  *     the others resume at the next start
  * @param unreadSources sources whose last poll failed: their job files wait for the next run
  * @param stoppedEarly whether the runtime was stopped (SIGTERM, Ctrl-C) before the batch was over
+ * @param budgetStop why the budget ended the batch, or null when it did not: the jobs left waited for it (counted in
+ *     {@code unfinished}), and nothing in the batch could free it
  */
 public record BatchSummary(
         Instant startedAt,
@@ -30,12 +34,14 @@ public record BatchSummary(
         List<FailedJob> failed,
         int unfinished,
         List<SourceTrouble> unreadSources,
-        boolean stoppedEarly) {
+        boolean stoppedEarly,
+        BudgetStop budgetStop) {
 
     /** The exit code when every job completed and every source was read. */
     public static final int ALL_COMPLETED = 0;
-    /** The exit code when a job failed (RunPod's FAILED, an invalid job, in doubt), a source could not be read, or the
-     * batch was stopped before it was over (then the JVM ends with the signal's code, 143 for SIGTERM). */
+    /** The exit code when a job failed (RunPod's FAILED, an invalid job, in doubt), a source could not be read, the
+     * budget held jobs back, or the batch was stopped before it was over (then the JVM ends with the signal's code,
+     * 143 for SIGTERM). */
     public static final int NOT_ALL_COMPLETED = 1;
 
     public BatchSummary {
@@ -50,7 +56,7 @@ public record BatchSummary(
     }
 
     public int exitCode() {
-        return failed.isEmpty() && unreadSources.isEmpty() && unfinished == 0 && !stoppedEarly
+        return failed.isEmpty() && unreadSources.isEmpty() && unfinished == 0 && !stoppedEarly && budgetStop == null
                 ? ALL_COMPLETED : NOT_ALL_COMPLETED;
     }
 
@@ -101,6 +107,17 @@ public record BatchSummary(
      * @param sink the place of the failed sink
      */
     public record FailedJob(String jobId, String source, String reason, String record, String sink) {
+    }
+
+    /**
+     * The budget cap held the batch's last jobs back, and nothing but a new period or a higher cap lets them go on.
+     *
+     * @param countedUsd what the period's jobs count against the cap
+     * @param cap the cap
+     * @param jobsWaiting the jobs that were not sent: their files stay in the inbox
+     * @param filesUnread whether job files were left unread too, as the jobs read already filled the queue
+     */
+    public record BudgetStop(BigDecimal countedUsd, BudgetCap cap, int jobsWaiting, boolean filesUnread) {
     }
 
     /**

@@ -45,13 +45,9 @@ final class JobTally extends RoutePolicySupport {
     }
 
     @Override
-    public void onExchangeBegin(Route route, Exchange exchange) {
-        Counts counts;
-        synchronized (this) {
-            known++;
-            counts = counts();
-        }
-        progress.started(counts);
+    public synchronized void onExchangeBegin(Route route, Exchange exchange) {
+        known++;
+        progress.started(counts());
     }
 
     @Override
@@ -65,22 +61,20 @@ final class JobTally extends RoutePolicySupport {
         String source = exchange.getProperty(JobExchange.SOURCE, "direct", String.class);
         if (outcome.completed()) {
             CompletedJob job = completedJob(exchange, outcome, source);
-            Counts counts;
+            // shown under the lock that counted it: two jobs ending at once would otherwise race from their count
+            // to the display, and [2/6] could print before [1/6]
             synchronized (this) {
                 completed.add(job);
-                counts = counts();
+                progress.completed(job, counts());
             }
-            progress.completed(job, counts);
         } else {
             String sink = exchange.getProperty(JobExchange.FAILED_SINK, String.class);
             FailedJob job = new FailedJob(outcome.jobId(), source, outcome.detail(),
                     outcome.recordFile() == null ? null : places.file(sink, outcome.recordFile()), places.of(sink));
-            Counts counts;
             synchronized (this) {
                 failed.add(job);
-                counts = counts();
+                progress.failed(job, counts());
             }
-            progress.failed(job, counts);
         }
     }
 

@@ -16,10 +16,13 @@ import org.apache.camel.spi.RoutePolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.nanobanana.camel.JobSlots;
 import dev.nanobanana.camel.KnownSecrets;
 import dev.nanobanana.camel.NanoBananaRoutes;
 import dev.nanobanana.camel.NanoBananaSettings;
+import dev.nanobanana.camel.app.once.BatchSummary.BudgetStop;
 import dev.nanobanana.camel.app.once.BatchSummary.SourceTrouble;
+import dev.nanobanana.camel.cost.BudgetGate;
 import dev.nanobanana.camel.ledger.LedgerClerk;
 import dev.nanobanana.camel.sink.SinkPlaces;
 import dev.nanobanana.camel.status.ContactSheet;
@@ -34,6 +37,10 @@ import dev.nanobanana.camel.status.ContactSheet;
  * a slot, on its way at RunPod or being delivered has reached a sink. A file that cannot be taken (not settled, claimed
  * by another instance) does not hold a poll up, so it is not waited on; files that arrive while the batch runs are
  * taken if a poll finds them before intake closes, and never keep it open.
+ *
+ * <p>The budget cap ends a batch too, once every job left waits behind it and nothing in the batch can free it (no job
+ * of the period on its way): those jobs are not sent, their files stay in the inbox, and a later run (a new period, a
+ * higher cap) runs them.
  */
 public final class OnceBatch extends MainListenerSupport {
 
@@ -51,6 +58,7 @@ public final class OnceBatch extends MainListenerSupport {
     private boolean intakeClosed;
     private long lastTick;
     private volatile Instant overAt;
+    private volatile BudgetStop budgetStop;
     private volatile Path contactSheet;
 
     /**
@@ -99,7 +107,7 @@ public final class OnceBatch extends MainListenerSupport {
         return new BatchSummary(started, Duration.between(started, end), sources.places(), tally.completed(),
                 tally.failed(), tally.unfinished(), sources.troubles().stream()
                         .map(trouble -> new SourceTrouble(trouble.source(), secrets.mask(trouble.reason()))).toList(),
-                overAt == null);
+                overAt == null, budgetStop);
     }
 
     /** The batch's {@code report.html}, once it is over and had jobs. */
@@ -130,6 +138,17 @@ public final class OnceBatch extends MainListenerSupport {
                 stop.run();
                 return;
             }
+            BudgetStop heldBack = heldBackByTheBudget();
+            if (heldBack != null) {
+                budgetStop = heldBack;
+                overAt = clock.instant();
+                contactSheet = writeContactSheet();
+                LOG.warn("The batch is over: the budget holds back the {} job(s) left, and nothing in this run can free "
+                         + "it; they are not sent, and their files stay in the inbox. Stopping",
+                        heldBack.jobsWaiting());
+                stop.run();
+                return;
+            }
             long now = clock.millis();
             if (now - lastTick >= TICK_EVERY_MILLIS) {
                 lastTick = now;
@@ -138,6 +157,28 @@ public final class OnceBatch extends MainListenerSupport {
         } catch (RuntimeException e) {
             LOG.warn("Could not tell whether the batch is over: {}", e.getMessage());
         }
+    }
+
+    /**
+     * Why the budget ends the batch, or null while it does not: intake is over (or waits for room in the queue), every
+     * job not ended waits to be submitted, behind the budget, and the budget lets none of them go on before the next
+     * period (no job of the period is on its way, whose cost could come in lower than its price).
+     */
+    private BudgetStop heldBackByTheBudget() {
+        BudgetGate budget = context.getRegistry().lookupByNameAndType(NanoBananaRoutes.BUDGET, BudgetGate.class);
+        JobSlots slots = context.getRegistry().lookupByNameAndType(NanoBananaRoutes.JOB_SLOTS, JobSlots.class);
+        if (budget == null || slots == null || !budget.reached()) {
+            return null;
+        }
+        boolean intakeWaits = !intakeClosed && slots.intakeHeldBack();
+        if (!intakeClosed && !intakeWaits) {
+            return null;
+        }
+        int waiting = budget.waitingJobs() + slots.waitingCount();
+        if (tally.unfinished() != waiting || !budget.holdsJobsForThePeriod()) {
+            return null;
+        }
+        return new BudgetStop(budget.periodSpend().countedUsd(), budget.cap(), waiting, intakeWaits);
     }
 
     /** A contact sheet of the jobs that ended in this batch, beside the completed folder; none for an empty batch. */

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
+import dev.nanobanana.camel.app.once.BatchSummary.BudgetStop;
 import dev.nanobanana.camel.app.once.BatchSummary.CompletedJob;
 import dev.nanobanana.camel.app.once.BatchSummary.FailedJob;
 import dev.nanobanana.camel.app.once.BatchSummary.SourceTrouble;
@@ -33,9 +34,14 @@ public final class SummaryText {
             lines.add("  " + trouble.source() + " could not be read: " + cut(trouble.reason())
                       + "; its job files wait for the next run");
         }
-        if (summary.unfinished() > 0) {
+        BudgetStop budget = summary.budgetStop();
+        if (budget != null) {
+            lines.add(budgetLine(budget));
+        }
+        int unfinished = summary.unfinished() - (budget == null ? 0 : budget.jobsWaiting());
+        if (unfinished > 0) {
             // Camel tells route policies nothing while it stops: a job that ends during the stop is not counted here
-            lines.add("  " + summary.unfinished() + " job(s) not ended when the runtime began to stop: one at RunPod "
+            lines.add("  " + unfinished + " job(s) not ended when the runtime began to stop: one at RunPod "
                       + "finishes during the stop (see the log), the others resume at the next run; none is paid twice");
         }
         if (!summary.completedSinks().isEmpty()) {
@@ -57,6 +63,20 @@ public final class SummaryText {
         return job.jobId() + " failed: " + cut(job.reason());
     }
 
+    /** What the budget counts, its cap, the jobs it held back and when they can go on. */
+    static String budgetLine(BudgetStop budget) {
+        String period = switch (budget.cap().period()) {
+            case DAY -> "from the next UTC day, or ";
+            case MONTH -> "from the next UTC month, or ";
+            case TOTAL -> "";
+        };
+        return "  Budget reached: jobs submitted " + budget.cap().period().description() + " count "
+               + usd(budget.countedUsd()) + " USD of " + budget.cap() + " (nanobanana.budget.max-usd); "
+               + budget.jobsWaiting() + " job(s) were not sent and wait in the inbox"
+               + (budget.filesUnread() ? ", with the job files not read yet," : "") + " for a run " + period
+               + "with a higher cap";
+    }
+
     /** Minutes and seconds, as a clock shows them: {@code 0:07}, {@code 12:30}, {@code 1:02:03}. */
     static String clock(Duration elapsed) {
         long seconds = elapsed.toSeconds();
@@ -72,7 +92,8 @@ public final class SummaryText {
     }
 
     private static String headline(BatchSummary summary) {
-        String when = summary.stoppedEarly() ? "Batch stopped before it was over, after " : "Batch over in ";
+        String when = summary.budgetStop() != null ? "Batch stopped by the budget after "
+                : summary.stoppedEarly() ? "Batch stopped before it was over, after " : "Batch over in ";
         if (summary.jobs() == 0) {
             return when + took(summary.took()) + ": no jobs"
                    + (summary.sources().isEmpty() ? "" : " in " + String.join(", ", summary.sources()));
