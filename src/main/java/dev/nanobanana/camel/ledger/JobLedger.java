@@ -168,13 +168,15 @@ public final class JobLedger implements AutoCloseable {
     }
 
     /**
-     * Lets go of the jobs {@code owner} received and never submitted before it stopped: their files are still in a
-     * source, and whoever reads one again, or waits for one of its jobs, runs the job. Call it when the instance starts
-     * again, before it takes new work, since no job it holds in memory is one of these; answers how many.
+     * Lets go of the jobs {@code owner} received before {@code receivedBefore} (when the instance started again) and
+     * never submitted: that run of the instance stopped, and their files are still in a source; whoever reads one
+     * again, or waits for one of its jobs, runs the job. Answers how many.
      */
-    public int releaseUnsent(String owner) {
+    public int releaseUnsent(String owner, Instant receivedBefore) {
         Instant now = now();
-        return inTransaction("letting go of the unsent jobs of " + owner, c -> jobs.releaseUnsent(c, owner, now));
+        Instant before = receivedBefore.truncatedTo(ChronoUnit.MICROS);
+        return inTransaction("letting go of the unsent jobs of " + owner,
+                c -> jobs.releaseUnsent(c, owner, before, now));
     }
 
     /**

@@ -70,7 +70,7 @@ final class JobTable {
             + "WHERE source = ? AND job_id = ? AND owner = ?";
 
     private static final String RELEASE_UNSENT = "UPDATE ledger_job SET owner = NULL, lease_until = ? "
-            + "WHERE owner = ? AND phase = 'RECEIVED'";
+            + "WHERE owner = ? AND phase = 'RECEIVED' AND received_at < ?";
 
     private static final String RENEW = "UPDATE ledger_job SET lease_until = ? "
             + "WHERE owner = ? AND phase IN " + inList(UNFINISHED);
@@ -214,10 +214,11 @@ final class JobTable {
         }
     }
 
-    int releaseUnsent(Connection connection, String owner, Instant now) throws SQLException {
+    int releaseUnsent(Connection connection, String owner, Instant receivedBefore, Instant now) throws SQLException {
         try (PreparedStatement update = connection.prepareStatement(RELEASE_UNSENT)) {
             setInstant(update, 1, now);
             update.setString(2, owner);
+            setInstant(update, 3, receivedBefore);
             return update.executeUpdate();
         }
     }

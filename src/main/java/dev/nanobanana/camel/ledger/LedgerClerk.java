@@ -35,6 +35,8 @@ public final class LedgerClerk extends ServiceSupport {
     private final String owner;
     private final Duration lease;
     private final CamelContext context;
+    // made before the routes start: every job this run of the instance receives is received after it
+    private final Instant created = Instant.now();
     private Consumer<StoredJob> resume;
     private ScheduledExecutorService timer;
     private boolean fetchPaidImages;
@@ -165,7 +167,7 @@ public final class LedgerClerk extends ServiceSupport {
 
     @Override
     protected void doStart() {
-        int unsent = ledger.releaseUnsent(owner);
+        int unsent = ledger.releaseUnsent(owner, created);
         if (unsent > 0) {
             LOG.info("Letting go of {} job(s) this instance had received and not submitted when it stopped: each is "
                      + "submitted once its file is read again, here or by another instance", unsent);

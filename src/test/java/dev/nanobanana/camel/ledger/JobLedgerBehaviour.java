@@ -202,11 +202,14 @@ abstract class JobLedgerBehaviour extends LedgerOnDatabase {
         ledger.save(key("hat"), SampleJobs.submitted(hat, "rp-1", clock.instant()), A);
         admit(ledger, "belt", SampleJobs.received("belt", clock.instant()), B);
         clock.advance(Duration.ofSeconds(5));
+        Instant startedAgain = clock.instant();
+        admit(ledger, "sock", SampleJobs.received("sock", clock.instant()), A);
 
         JobLedger restarted = open();
-        int released = restarted.releaseUnsent(A);
+        int released = restarted.releaseUnsent(A, startedAgain);
 
         assertThat(released).isEqualTo(1);
+        assertThat(ledger.find(key("sock")).orElseThrow().owner()).as("received since it started again").isEqualTo(A);
         assertThat(ledger.find(key("shoe")).orElseThrow().owner()).isNull();
         assertThat(ledger.find(key("hat")).orElseThrow().owner()).as("on its way: reclaimed, not let go").isEqualTo(A);
         assertThat(ledger.find(key("belt")).orElseThrow().owner()).isEqualTo(B);
