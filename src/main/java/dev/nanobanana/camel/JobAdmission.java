@@ -116,9 +116,10 @@ final class JobAdmission extends AsyncProcessorSupport {
      */
     private boolean takenOver(Exchange exchange) {
         Optional<StoredJob> taken = clerk.takeOverUnsent(exchange);
-        taken.ifPresent(job -> LOG.warn("Job {} was {}: sent from here, once", job.key(), job.owner() == null
-                ? "let go of unsent by the instance that received it" : "received by " + job.owner()
-                + ", which stopped renewing its lease before sending it"));
+        // no owner: the instance let go of it when it started again
+        taken.ifPresent(job -> LOG.warn("Job {} was received by {}, which stopped renewing its lease before sending "
+                                        + "it: sent from here, once", job.key(),
+                job.owner() == null ? "an earlier run of an instance" : job.owner()));
         return taken.isPresent();
     }
 
