@@ -1,6 +1,7 @@
 package dev.nanobanana.camel;
 
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -23,8 +24,9 @@ import dev.nanobanana.camel.sink.ResultRecord;
 /**
  * The ledger's word before anything is paid. A job new to it, or whose earlier run failed, goes on. One delivered
  * already with the same request costs nothing: it ends at once with that result. One on its way (in another instance,
- * or resumed here) is never sent again: this waits, holding no thread, until the ledger says how it ended. Another
- * request under an id in use is refused.
+ * or resumed here) is never sent again: this waits, holding no thread, until the ledger says how it ended, or until
+ * the job, received and never sent, is left by an instance that stopped renewing its lease: then it is sent from here.
+ * Another request under an id in use is refused.
  */
 final class JobAdmission extends AsyncProcessorSupport {
 
@@ -87,6 +89,10 @@ final class JobAdmission extends AsyncProcessorSupport {
         timer.schedule(() -> {
             try {
                 StoredJob job = clerk.ledger().find(key).orElse(null);
+                if (job != null && job.phase() == JobPhase.RECEIVED && takenOver(exchange)) {
+                    callback.done(false);
+                    return;
+                }
                 if (job != null && job.phase() != JobPhase.DELIVERED && job.phase() != JobPhase.FAILED) {
                     lookAgain(exchange, callback, key);
                     return;
@@ -102,6 +108,19 @@ final class JobAdmission extends AsyncProcessorSupport {
             }
             callback.done(false);
         }, LOOK_AGAIN_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Whether the job waited for was received and never sent by an instance that stopped renewing its lease: it cost
+     * nothing, and it is this instance's to send now.
+     */
+    private boolean takenOver(Exchange exchange) {
+        Optional<StoredJob> taken = clerk.takeOverUnsent(exchange);
+        // no owner: the instance let go of it when it started again
+        taken.ifPresent(job -> LOG.warn("Job {} was received by {}, which stopped renewing its lease before sending "
+                                        + "it: sent from here, once", job.key(),
+                job.owner() == null ? "an earlier run of an instance" : job.owner()));
+        return taken.isPresent();
     }
 
     /** The job ends as the ledger says it ended; one delivered already answers with its earlier result. */

@@ -256,8 +256,12 @@ public class NanoBananaRoutes extends RouteBuilder {
             clerk = new LedgerClerk(ledger, settings.instanceId(), settings.ledgerLease(), getContext());
             clerk.fetchPaidImagesAtStart(settings.fetchPaidImages());
             bindToRegistry(LEDGER_CLERK, clerk);
+            Duration maxAge = settings.fileClaimMaxAge();
+            // a live instance refreshes its claims often enough that they never reach the age of a dead one's
+            Duration keepAlive = maxAge.dividedBy(3).compareTo(Duration.ofSeconds(5)) < 0 ? maxAge.dividedBy(3)
+                    : Duration.ofSeconds(5);
             bindToRegistry(FILE_CLAIMS, FileClaims.repository(ledger.dataSource(), getContext(), "nanobanana-files",
-                    Duration.ofSeconds(5), Duration.ofSeconds(30)));
+                    keepAlive, maxAge));
         }
         return clerk;
     }

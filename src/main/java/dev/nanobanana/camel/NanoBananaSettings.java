@@ -52,6 +52,7 @@ public record NanoBananaSettings(
         String ledgerUser,
         String ledgerPassword,
         Duration ledgerLease,
+        Duration fileClaimMaxAge,
         String instanceId,
         PriceTable prices,
         BudgetCap budget,
@@ -98,6 +99,7 @@ public record NanoBananaSettings(
         d.put("ledger.user", "sa");
         d.put("ledger.password", "");
         d.put("ledger.lease", "60s");
+        d.put("ledger.file-claim-max-age", "30s");
         d.put("instance-id", "");
         d.put("price.1k", "0.0875");
         d.put("price.2k", "0.13");
@@ -202,6 +204,7 @@ public record NanoBananaSettings(
                 values.text("ledger.user"),
                 values.text("ledger.password"),
                 values.duration("ledger.lease"),
+                positive(values, "ledger.file-claim-max-age"),
                 instanceId(values.text("instance-id")),
                 new PriceTable(values.usd("price.1k"), values.usd("price.2k"), values.usd("price.4k")),
                 new BudgetCap(values.optionalUsd("budget.max-usd"), BudgetPeriod.of(values.text("budget.period"))),
@@ -216,8 +219,8 @@ public record NanoBananaSettings(
                 maxJobFileBytes, concurrency, rateMaxRequests, ratePeriod, defaultResolution, defaultOutputFormat,
                 connectTimeout, readTimeout, retryMaxAttempts, retryInitialDelay, retryMultiplier, retryMaxDelay,
                 retryPaidImageFor, pollInitialInterval, pollMaxInterval, pollMultiplier, pollDeadline, submitMode,
-                resubmitInDoubt, fetchPaidImages, ledgerUrl, ledgerUser, ledgerPassword, ledgerLease, instanceId, prices,
-                budget, dryRun, healthInterval, progressInterval);
+                resubmitInDoubt, fetchPaidImages, ledgerUrl, ledgerUser, ledgerPassword, ledgerLease, fileClaimMaxAge,
+                instanceId, prices, budget, dryRun, healthInterval, progressInterval);
     }
 
     private static Duration positive(NanoBananaProperties values, String key) {

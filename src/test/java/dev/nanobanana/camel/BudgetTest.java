@@ -16,10 +16,6 @@ import ch.qos.logback.classic.Level;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelContext;
-import org.apache.camel.impl.DefaultCamelContext;
-import org.apache.camel.support.PluginHelper;
-import org.apache.camel.support.ResourceHelper;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -38,19 +34,12 @@ class BudgetTest extends PipelineTestSupport {
     @RegisterExtension
     final LogCapture logs = new LogCapture(Level.INFO);
 
-    private final List<CamelContext> instances = new ArrayList<>();
-
     @Override
     Properties settings() {
         Properties p = super.settings();
         p.setProperty("nanobanana.budget.max-usd", "0.30");
         p.setProperty("nanobanana.progress.interval", "200ms");
         return p;
-    }
-
-    @AfterEach
-    void stopInstances() {
-        instances.forEach(CamelContext::stop);
     }
 
     @Test
@@ -182,19 +171,6 @@ class BudgetTest extends PipelineTestSupport {
         Properties settings = settings();
         settings.setProperty("nanobanana.budget.max-usd", maxUsd);
         return settings;
-    }
-
-    /** Another runtime on the same folders and ledger, as after a restart with other settings. */
-    CamelContext startInstance(Properties settings) throws Exception {
-        CamelContext instance = new DefaultCamelContext();
-        instances.add(instance);
-        instance.getPropertiesComponent().setOverrideProperties(settings);
-        instance.addRoutes(new NanoBananaErrorHandling());
-        instance.addRoutes(new NanoBananaRoutes());
-        instance.start();
-        PluginHelper.getRoutesLoader(instance)
-                .loadRoutes(ResourceHelper.resolveMandatoryResource(instance, "file:routes/inbox.camel.yaml"));
-        return instance;
     }
 
     /**

@@ -7,12 +7,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.CamelContext;
 import org.apache.camel.RoutesBuilder;
+import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
 import org.apache.camel.test.junit5.CamelTestSupport;
@@ -35,6 +38,7 @@ abstract class PipelineTestSupport extends CamelTestSupport {
     @TempDir
     Path work;
     RunpodEmulator emulator;
+    private final List<CamelContext> instances = new ArrayList<>();
 
     Path inbox;
     Path completed;
@@ -102,7 +106,21 @@ abstract class PipelineTestSupport extends CamelTestSupport {
 
     @AfterEach
     void stopEmulator() {
+        instances.forEach(CamelContext::stop);
         emulator.close();
+    }
+
+    /** Another runtime on the same folders and ledger, as after a restart with other settings; stopped after the test. */
+    CamelContext startInstance(Properties settings) throws Exception {
+        CamelContext instance = new DefaultCamelContext();
+        instances.add(instance);
+        instance.getPropertiesComponent().setOverrideProperties(settings);
+        instance.addRoutes(new NanoBananaErrorHandling());
+        instance.addRoutes(new NanoBananaRoutes());
+        instance.start();
+        PluginHelper.getRoutesLoader(instance)
+                .loadRoutes(ResourceHelper.resolveMandatoryResource(instance, "file:routes/inbox.camel.yaml"));
+        return instance;
     }
 
     /** Drops a job file into the inbox as a user would: written beside it, then moved in. */

@@ -145,6 +145,41 @@ public final class JobLedger implements AutoCloseable {
     }
 
     /**
+     * Takes over, for the caller, a job that an instance received and never submitted before it stopped renewing its
+     * lease (it died, or let go of the job): it cost nothing, so the caller submits it, as {@code state} offers it,
+     * holding it until {@code lease} from now. Two callers at once never both take it. Nothing changes, and the answer
+     * is empty, for any other job: one on its way (submitting or later: never submitted again from here), one
+     * finished, one whose instance still renews its lease, one the caller holds already, or another request.
+     *
+     * @return the job as it was before it was taken over: who received it, and when
+     */
+    public Optional<StoredJob> takeOverUnsent(JobKey key, String fingerprint, JobState state, Map<String, String> route,
+            String owner, Duration lease) {
+        Instant now = now();
+        StoredJob offered = new StoredJob(key, state, fingerprint, route, owner, now.plus(lease), now, null);
+        return inTransaction("taking over job " + key, c -> {
+            Optional<StoredJob> known = jobs.find(c, key, true).filter(job -> job.phase() == JobPhase.RECEIVED
+                    && job.fingerprint().equals(fingerprint) && !job.heldBy(owner) && job.leaseExpiredAt(now));
+            if (known.isPresent()) {
+                jobs.replace(c, offered);
+            }
+            return known;
+        });
+    }
+
+    /**
+     * Lets go of the jobs {@code owner} received before {@code receivedBefore} (when the instance started again) and
+     * never submitted: that run of the instance stopped, and their files are still in a source; whoever reads one
+     * again, or waits for one of its jobs, runs the job. Answers how many.
+     */
+    public int releaseUnsent(String owner, Instant receivedBefore) {
+        Instant now = now();
+        Instant before = receivedBefore.truncatedTo(ChronoUnit.MICROS);
+        return inTransaction("letting go of the unsent jobs of " + owner,
+                c -> jobs.releaseUnsent(c, owner, before, now));
+    }
+
+    /**
      * Takes back, when an instance starts again, the jobs that may have reached RunPod and that it held when it
      * stopped, without waiting for their leases to run out; call it once, before the instance takes new work.
      */

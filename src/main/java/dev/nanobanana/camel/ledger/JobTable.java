@@ -69,6 +69,9 @@ final class JobTable {
     private static final String RELEASE = "UPDATE ledger_job SET owner = NULL, lease_until = ? "
             + "WHERE source = ? AND job_id = ? AND owner = ?";
 
+    private static final String RELEASE_UNSENT = "UPDATE ledger_job SET owner = NULL, lease_until = ? "
+            + "WHERE owner = ? AND phase = 'RECEIVED' AND received_at < ?";
+
     private static final String RENEW = "UPDATE ledger_job SET lease_until = ? "
             + "WHERE owner = ? AND phase IN " + inList(UNFINISHED);
 
@@ -208,6 +211,15 @@ final class JobTable {
             update.setString(3, key.jobId());
             update.setString(4, owner);
             return update.executeUpdate() == 1;
+        }
+    }
+
+    int releaseUnsent(Connection connection, String owner, Instant receivedBefore, Instant now) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement(RELEASE_UNSENT)) {
+            setInstant(update, 1, now);
+            update.setString(2, owner);
+            setInstant(update, 3, receivedBefore);
+            return update.executeUpdate();
         }
     }
 

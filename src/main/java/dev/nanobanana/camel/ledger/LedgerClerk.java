@@ -35,6 +35,8 @@ public final class LedgerClerk extends ServiceSupport {
     private final String owner;
     private final Duration lease;
     private final CamelContext context;
+    // made before the routes start: every job this run of the instance receives is received after it
+    private final Instant created = Instant.now();
     private Consumer<StoredJob> resume;
     private ScheduledExecutorService timer;
     private boolean fetchPaidImages;
@@ -70,12 +72,29 @@ public final class LedgerClerk extends ServiceSupport {
     /** Offers the exchange's job to the ledger: the verdict says whether it may be submitted now. */
     public Admission admit(Exchange exchange) {
         JobState state = JobExchange.state(exchange);
-        JobKey key = new JobKey(exchange.getProperty(JobExchange.SOURCE, "direct", String.class), state.jobId());
+        JobKey key = key(exchange, state);
         Admission admission = ledger.admit(key, Fingerprint.of(state.request()), state, route(exchange), owner, lease);
         if (admission.mayRun()) {
             exchange.setProperty(JobExchange.JOB_KEY, key);
         }
         return admission;
+    }
+
+    /**
+     * Takes over the exchange's job, which it waits for, if the instance that received it stopped renewing its lease
+     * before it submitted the job; then the job may be submitted from here. See {@link JobLedger#takeOverUnsent}.
+     *
+     * @return the job as it was before: who had received it
+     */
+    public Optional<StoredJob> takeOverUnsent(Exchange exchange) {
+        JobState state = JobExchange.state(exchange);
+        JobKey key = key(exchange, state);
+        Optional<StoredJob> taken = ledger.takeOverUnsent(key, Fingerprint.of(state.request()), state, route(exchange),
+                owner, lease);
+        if (taken.isPresent()) {
+            exchange.setProperty(JobExchange.JOB_KEY, key);
+        }
+        return taken;
     }
 
     /**
@@ -130,6 +149,10 @@ public final class LedgerClerk extends ServiceSupport {
         }
     }
 
+    private static JobKey key(Exchange exchange, JobState state) {
+        return new JobKey(exchange.getProperty(JobExchange.SOURCE, "direct", String.class), state.jobId());
+    }
+
     /** What finishing a job needs after a restart: where its results go, and where its images were read from. */
     private static Map<String, String> route(Exchange exchange) {
         Map<String, String> route = new LinkedHashMap<>();
@@ -144,6 +167,11 @@ public final class LedgerClerk extends ServiceSupport {
 
     @Override
     protected void doStart() {
+        int unsent = ledger.releaseUnsent(owner, created);
+        if (unsent > 0) {
+            LOG.info("Letting go of {} job(s) this instance had received and not submitted when it stopped: each is "
+                     + "submitted once its file is read again, here or by another instance", unsent);
+        }
         List<StoredJob> own = ledger.reclaimOwn(owner, lease);
         if (!own.isEmpty()) {
             LOG.info("Resuming {} job(s) this instance had in hand when it stopped: none is submitted again", own.size());

@@ -11,11 +11,14 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -177,12 +180,124 @@ abstract class JobLedgerBehaviour extends LedgerOnDatabase {
     }
 
     @Test
-    void anInstanceThatReadsItsOwnUnsubmittedJobAgainRunsIt() {
+    void anInstanceThatReadsItsOwnUnsubmittedJobAgainInAnotherFileWaitsForIt() {
         admit(ledger, "shoe", SampleJobs.received("shoe", clock.instant()), A);
 
         Admission again = admit(ledger, "shoe", SampleJobs.received("shoe", clock.instant()), A);
+        clock.advance(LEASE);
+        Admission afterItsLease = admit(ledger, "shoe", SampleJobs.received("shoe", clock.instant()), A);
 
-        assertThat(again.verdict()).isEqualTo(Verdict.RERUN);
+        assertThat(again.verdict()).as("the job is on its way here already").isEqualTo(Verdict.RUNNING);
+        assertThat(afterItsLease.verdict()).isEqualTo(Verdict.RUNNING);
+        assertThat(ledger.takeOverUnsent(key("shoe"), fingerprint(again.job().state()),
+                SampleJobs.received("shoe", clock.instant()), SampleJobs.ROUTE, A, LEASE)).isEmpty();
+    }
+
+    @Test
+    void anInstanceStartedAgainLetsGoOfTheJobsItReceivedAndNeverSentAndRunsThemWhenItReadsThemAgain() {
+        JobState shoe = SampleJobs.received("shoe", clock.instant());
+        admit(ledger, "shoe", shoe, A);
+        JobState hat = SampleJobs.received("hat", clock.instant());
+        admit(ledger, "hat", hat, A);
+        ledger.save(key("hat"), SampleJobs.submitted(hat, "rp-1", clock.instant()), A);
+        admit(ledger, "belt", SampleJobs.received("belt", clock.instant()), B);
+        clock.advance(Duration.ofSeconds(5));
+        Instant startedAgain = clock.instant();
+        admit(ledger, "sock", SampleJobs.received("sock", clock.instant()), A);
+
+        JobLedger restarted = open();
+        int released = restarted.releaseUnsent(A, startedAgain);
+
+        assertThat(released).isEqualTo(1);
+        assertThat(ledger.find(key("sock")).orElseThrow().owner()).as("received since it started again").isEqualTo(A);
+        assertThat(ledger.find(key("shoe")).orElseThrow().owner()).isNull();
+        assertThat(ledger.find(key("hat")).orElseThrow().owner()).as("on its way: reclaimed, not let go").isEqualTo(A);
+        assertThat(ledger.find(key("belt")).orElseThrow().owner()).isEqualTo(B);
+        assertThat(admit(restarted, "shoe", SampleJobs.received("shoe", clock.instant()), A).verdict())
+                .isEqualTo(Verdict.RERUN);
+    }
+
+    // --- a job received, never sent, by an instance that stopped
+
+    @Test
+    void aJobReceivedAndNeverSentIsTakenOverByTheInstanceWaitingForItOnceItsInstanceStopsRenewingItsLease() {
+        JobState received = SampleJobs.received("shoe", clock.instant());
+        admit(ledger, "shoe", received, A);
+        JobState waiting = SampleJobs.received("shoe", clock.instant());
+        assertThat(admit(ledger, "shoe", waiting, B).verdict()).isEqualTo(Verdict.RUNNING);
+        clock.advance(LEASE.minusSeconds(1));
+        assertThat(takeOverUnsent(ledger, waiting, B)).as("its instance still holds it").isEmpty();
+        ledger.renew(A, LEASE);
+        clock.advance(LEASE.minusSeconds(1));
+        assertThat(takeOverUnsent(ledger, waiting, B)).as("its instance renewed its lease").isEmpty();
+        clock.advance(Duration.ofSeconds(1));
+
+        Optional<StoredJob> taken = takeOverUnsent(ledger, waiting, B);
+
+        assertThat(taken).hasValueSatisfying(before -> assertThat(before.owner()).isEqualTo(A));
+        StoredJob now = ledger.find(key("shoe")).orElseThrow();
+        assertThat(now.owner()).isEqualTo(B);
+        assertThat(now.leaseUntil()).isEqualTo(clock.instant().plus(LEASE));
+        assertThat(now.state()).isEqualTo(waiting);
+        assertThat(now.route()).isEqualTo(SampleJobs.ROUTE);
+        assertThat(takeOverUnsent(ledger, waiting, "instance-c")).as("B holds it now").isEmpty();
+        assertThat(ledger.renew(A, LEASE)).as("A holds nothing any more").isZero();
+        assertThatThrownBy(() -> ledger.reserve(key("shoe"), received.submitting(clock.instant()), A,
+                new BigDecimal("0.13"), LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC), Optional.empty()))
+                .as("A, were it alive after all, cannot submit it any more").isInstanceOf(ClaimLostException.class);
+    }
+
+    @Test
+    void aJobThatMayHaveReachedRunpodOrEndedIsNeverTakenOverByTheInstanceWaitingForIt() {
+        JobState received = SampleJobs.received("shoe", clock.instant());
+        JobState submitted = SampleJobs.submitted(received, "rp-1", clock.instant());
+        List<JobState> states = List.of(received.submitting(clock.instant()), submitted,
+                SampleJobs.kept(submitted, "0.13"), SampleJobs.kept(submitted, "0.13").delivered(),
+                submitted.failed(true), submitted.answered(SampleJobs.failure("rp-1")).failed(false));
+        for (JobState state : states) {
+            admit(ledger, "shoe", SampleJobs.received("shoe", clock.instant()), A);
+            ledger.save(key("shoe"), state, A);
+            clock.advance(LEASE.plusSeconds(1));
+            StoredJob before = ledger.find(key("shoe")).orElseThrow();
+
+            assertThat(takeOverUnsent(ledger, SampleJobs.received("shoe", clock.instant()), B))
+                    .as("%s (in doubt: %s)", state.phase(), state.inDoubt()).isEmpty();
+            assertThat(ledger.find(key("shoe"))).contains(before);
+            // the next round admits the job anew, as a drop after a failure does
+            ledger.save(key("shoe"), state.failed(false), A);
+        }
+    }
+
+    @Test
+    void anotherRequestUnderTheIdOfAnUnsentJobIsNotTakenOverByIt() {
+        admit(ledger, "shoe", SampleJobs.received("shoe", clock.instant()), A);
+        clock.advance(LEASE);
+
+        assertThat(takeOverUnsent(ledger, SampleJobs.received("shoe", "a sandal instead", "1k", clock.instant()), B))
+                .isEmpty();
+        assertThat(ledger.find(key("shoe")).orElseThrow().owner()).isEqualTo(A);
+    }
+
+    @Test
+    void instancesWaitingForTheSameUnsentJobTakeItOverOnce() throws Exception {
+        admit(ledger, "shoe", SampleJobs.received("shoe", clock.instant()), "instance-gone");
+        clock.advance(LEASE);
+        int instances = 8;
+        CountDownLatch start = new CountDownLatch(1);
+        List<Callable<Boolean>> waiters = new ArrayList<>();
+        for (int i = 0; i < instances; i++) {
+            JobLedger instance = open();
+            String owner = "instance-" + i;
+            waiters.add(() -> {
+                start.await();
+                return takeOverUnsent(instance, SampleJobs.received("shoe", clock.instant()), owner).isPresent();
+            });
+        }
+
+        List<Boolean> taken = runTogether(waiters, start);
+
+        assertThat(taken).filteredOn(Boolean::booleanValue).hasSize(1);
+        assertThat(ledger.find(key("shoe")).orElseThrow().owner()).isEqualTo("instance-" + taken.indexOf(true));
     }
 
     @Test
@@ -516,6 +631,10 @@ abstract class JobLedgerBehaviour extends LedgerOnDatabase {
 
     static String fingerprint(JobState state) {
         return Fingerprint.of(state.request());
+    }
+
+    static Optional<StoredJob> takeOverUnsent(JobLedger ledger, JobState state, String owner) {
+        return ledger.takeOverUnsent(key(state.jobId()), fingerprint(state), state, SampleJobs.ROUTE, owner, LEASE);
     }
 
     static Admission admit(JobLedger ledger, String jobId, JobState state, String owner) {

@@ -1,6 +1,7 @@
 package dev.nanobanana.camel.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.math.BigDecimal;
 import java.sql.Connection;
@@ -43,6 +44,23 @@ abstract class LedgerBudgetBehaviour extends LedgerOnDatabase {
         assertThat(ledger.find(key("four")).orElseThrow().phase()).as("left as it was").isEqualTo(JobPhase.RECEIVED);
         assertThat(ledger.find(key("three")).orElseThrow().phase()).isEqualTo(JobPhase.SUBMITTING);
         assertThat(counted()).isEqualByComparingTo("0.2625");
+    }
+
+    @Test
+    void aJobReceivedByAnInstanceThatStoppedCountsNothingUntilTheInstanceThatTookItOverSubmitsItOnce() {
+        JobState received = SampleJobs.received("shoe", "p", "1k", clock.instant());
+        String fingerprint = Fingerprint.of(received.request());
+        ledger.admit(key("shoe"), fingerprint, received, SampleJobs.ROUTE, "instance-gone", LEASE);
+        clock.advance(LEASE);
+        assertThat(ledger.takeOverUnsent(key("shoe"), fingerprint, received, SampleJobs.ROUTE, A, LEASE)).isPresent();
+        assertThat(counted()).isEqualByComparingTo("0");
+
+        assertThat(reserve("shoe", "1k", "0.10").made()).isTrue();
+        assertThatThrownBy(() -> ledger.reserve(key("shoe"), received.submitting(clock.instant()), "instance-gone",
+                price("1k"), today(), Optional.empty()))
+                .isInstanceOf(ClaimLostException.class);
+
+        assertThat(counted()).isEqualByComparingTo("0.0875");
     }
 
     @Test
