@@ -8,6 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Stream;
@@ -220,6 +222,47 @@ class EditActionKameletTest {
         assertThat(edited.resolve("mug.png")).doesNotExist();
         assertThat(edited.resolve("shoe.png")).exists();
         assertThat(emulator.requests(Operation.RUNSYNC)).hasSize(2);
+    }
+
+    @Test
+    void threeRoutesCallingTheKameletAlikeEachHaveTheirJobsRunUnderTheSameIds() throws Exception {
+        startApplication(properties());
+        // identical parameters: Camel creates one kamelet route, which the three routes share
+        String kamelet = "kamelet:nano-banana-edit-action?apiKey={{runpod.api-key}}"
+                         + "&endpointUrl={{runpod.endpoint-url}}&completedSink=file:{{edited.dir}}";
+        long kameletRoutes = kameletRoutes();
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:orders").routeId("orders").to(kamelet);
+                from("direct:returns").routeId("returns").to(kamelet);
+                from("direct:catalogue").routeId("catalogue").to(kamelet);
+            }
+        });
+        String mug = "{\"id\": \"file-mug\", \"prompt\": \"Make the mug green\", "
+                     + "\"images\": [\"https://images.test/mug.png\"]}";
+
+        Map<String, String> runpodIds = new LinkedHashMap<>();
+        for (String caller : List.of("orders", "returns", "catalogue")) {
+            Exchange answer = template.request("direct:" + caller, exchange -> exchange.getIn().setBody(mug));
+            assertThat(answer.getException()).as(caller).isNull();
+            assertThat(answer.getMessage().getHeader("NanoBananaStatus")).as(caller).isEqualTo("COMPLETED");
+            runpodIds.put(caller, answer.getMessage().getHeader("NanoBananaRunpodId", String.class));
+        }
+        Exchange again = template.request("direct:returns", exchange -> exchange.getIn().setBody(mug));
+
+        assertThat(runpodIds.values()).doesNotContainNull().doesNotHaveDuplicates();
+        assertThat(emulator.requests(Operation.RUNSYNC)).hasSize(3);
+        // sent again from the same route: its first result, not paid again
+        assertThat(again.getException()).isNull();
+        assertThat(again.getMessage().getHeader("NanoBananaRunpodId")).isEqualTo(runpodIds.get("returns"));
+        assertThat(edited.resolve("file-mug.png")).exists();
+        assertThat(kameletRoutes()).isEqualTo(kameletRoutes + 1);
+    }
+
+    long kameletRoutes() {
+        return context.getRoutes().stream()
+                .filter(route -> route.getRouteId().startsWith("nano-banana-edit-action")).count();
     }
 
     @Test
