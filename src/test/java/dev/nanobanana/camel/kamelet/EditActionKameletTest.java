@@ -2,6 +2,7 @@ package dev.nanobanana.camel.kamelet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -263,6 +264,31 @@ class EditActionKameletTest {
     long kameletRoutes() {
         return context.getRoutes().stream()
                 .filter(route -> route.getRouteId().startsWith("nano-banana-edit-action")).count();
+    }
+
+    @Test
+    void copyOfTheInboxRouteRunsOnThePipelineTheKameletAdded() throws Exception {
+        Path inbox = Files.createDirectories(work.resolve("inbox"));
+        Path routes = Files.createDirectories(work.resolve("routes"));
+        Files.copy(Path.of("routes/inbox.camel.yaml"), routes.resolve("inbox.camel.yaml"));
+        Properties properties = properties();
+        properties.setProperty("nanobanana.inbox", inbox.toString());
+        context = new DefaultCamelContext();
+        context.getPropertiesComponent().setInitialProperties(properties);
+        // the inbox route first: it names the file claims before any kamelet has added the pipeline
+        PluginHelper.getRoutesLoader(context).loadRoutes(
+                ResourceHelper.resolveMandatoryResource(context, "file:" + routes.resolve("inbox.camel.yaml")),
+                ResourceHelper.resolveMandatoryResource(context, "classpath:kamelet/edit-images.camel.yaml"));
+        context.start();
+
+        Files.writeString(inbox.resolve("vase.json"),
+                "{\"prompt\": \"Make the vase blue\", \"images\": [\"https://images.test/vase.png\"]}");
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(inbox.resolve(".done/vase.json")));
+        assertThat(JSON.readTree(work.resolve("completed/vase.json").toFile()).get("status").asText())
+                .isEqualTo("COMPLETED");
+        assertThat(work.resolve("completed/vase.png")).exists();
+        assertThat(emulator.requests(Operation.RUNSYNC)).hasSize(1);
     }
 
     @Test
