@@ -118,7 +118,7 @@ public class NanoBananaRoutes extends RouteBuilder {
                 .newSingleThreadScheduledExecutor(this, "nanobanana-waits");
         BudgetGate budget = new BudgetGate(clerk, settings.prices(), settings.budget(), clock, waits);
         bindToRegistry(BUDGET, budget);
-        followTheContext(slots, budget, clerk);
+        followTheContext(slots, budget, clerk, runpod);
         JobMetrics metrics = JobMetrics.of(getContext()).watch(slots);
         metrics.gauge("nanobanana.budget.reached", "1 while the budget cap holds jobs back unsent, else 0",
                 () -> budget.reached() ? 1 : 0);
@@ -251,9 +251,11 @@ public class NanoBananaRoutes extends RouteBuilder {
      * The ledger's clerk starts once the routes run, since it hands them the jobs to resume, and closes the ledger
      * once they have stopped. When the runtime stops (SIGTERM, a redeploy), intake stops at once, jobs in flight may
      * finish within {@code camel.main.shutdown-timeout}, and no waiting job is submitted any more: what is left
-     * resumes at the next start, from the ledger and the files still in the inbox.
+     * resumes at the next start, from the ledger and the files still in the inbox. Once the routes have stopped, the
+     * RunPod client's threads end too.
      */
-    private void followTheContext(JobSlots slots, BudgetGate budget, LedgerClerk clerk) throws Exception {
+    private void followTheContext(JobSlots slots, BudgetGate budget, LedgerClerk clerk, RunpodClient runpod)
+            throws Exception {
         EventNotifierSupport notifier = new EventNotifierSupport() {
             @Override
             public void notify(CamelEvent event) {
@@ -270,6 +272,8 @@ public class NanoBananaRoutes extends RouteBuilder {
                         claims.releaseHeld();
                     }
                     clerk.shutdown();
+                    // its threads are its own, not Camel's: they would outlive the context in an application
+                    runpod.close();
                 }
             }
         };
