@@ -197,8 +197,28 @@ class EditActionKameletTest {
         assertThatThrownBy(() -> template.requestBody(ROUTE, "{\"id\": \"typo\", \"promt\": \"p\", "
                                                              + "\"images\": [\"https://images.test/a.png\"]}"))
                 .cause().isInstanceOf(JobFailedException.class)
-                .hasMessageContaining("unknown field \"promt\" (did you mean \"prompt\"?)");
+                .hasMessageContaining("unknown field \"promt\" (did you mean \"prompt\"?)")
+                // it came from a route, not from an inbox
+                .hasMessageEndingWith(". Nothing was sent to RunPod: fix the job and send it again (see "
+                                      + "typo.error.json)")
+                .hasMessageNotContaining("inbox");
         assertThat(edited.resolve("failed/typo.error.json")).exists();
+        assertThat(emulator.requests()).filteredOn(request -> request.operation() != Operation.HEALTH).isEmpty();
+    }
+
+    @Test
+    void jobWithAnS3ImageInAnApplicationWithoutS3FailsSayingWhatTheApplicationAdds() throws Exception {
+        startApplication(properties());
+
+        assertThatThrownBy(() -> template.requestBody(ROUTE, "{\"id\": \"bag\", \"prompt\": \"p\", "
+                                                             + "\"images\": [\"s3://photos/bag.png\"]}"))
+                .cause().isInstanceOf(JobFailedException.class)
+                .hasMessage("Job bag did not complete: invalid job: images[0] \"s3://photos/bag.png\" is in S3, and S3 "
+                            + "is not set up: in the standalone runtime, set nanobanana.s3.enabled=true with the "
+                            + "bucket's nanobanana.s3.* settings; an application that embeds the pipeline adds the "
+                            + "routes dev.nanobanana.camel.s3.NanoBananaS3Routes to its CamelContext, with those "
+                            + "settings, and the dependency org.apache.camel:camel-aws2-s3. Nothing was sent to "
+                            + "RunPod: fix the job and send it again (see bag.error.json)");
         assertThat(emulator.requests()).filteredOn(request -> request.operation() != Operation.HEALTH).isEmpty();
     }
 

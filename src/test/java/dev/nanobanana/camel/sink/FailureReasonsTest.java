@@ -23,7 +23,7 @@ import dev.nanobanana.camel.JobStep;
 class FailureReasonsTest {
 
     private static String reason(Throwable failure, JobStep step, int attempts) {
-        return FailureReasons.of(failure, step, attempts, null, null, null);
+        return FailureReasons.of(failure, step, attempts, null, null, null, true);
     }
 
     private static <T extends Throwable> T causedBy(T failure, Throwable cause) {
@@ -113,6 +113,15 @@ class FailureReasonsTest {
                               + "for it in your RunPod console before you drop it again, and raise "
                               + "nanobanana.http.read-timeout if this recurs");
         }
+    }
+
+    @Test
+    void aJobSentAloneIsToBeSentAgainNotDropped() {
+        String reason = FailureReasons.of(new HttpTimeoutException("request timed out"), JobStep.SUBMIT, 1, null, null,
+                null, false);
+
+        assertThat(reason).contains("look for it in your RunPod console before you send it again")
+                .doesNotContain("drop");
     }
 
     @Test
