@@ -43,6 +43,7 @@ import dev.nanobanana.camel.emulator.EmulatorSettings;
 import dev.nanobanana.camel.emulator.Operation;
 import dev.nanobanana.camel.emulator.RunpodEmulator;
 import dev.nanobanana.camel.job.JobFailedException;
+import dev.nanobanana.camel.testing.LogCapture;
 
 /**
  * The kamelet {@code nano-banana-edit-action} used from a plain YAML route of someone else's application
@@ -393,6 +394,28 @@ class EditActionKameletTest {
                         .doesNotContain(API_KEY);
             }
         }
+    }
+
+    /**
+     * Why README tells an application to keep two of Camel's loggers at INFO: at DEBUG they print property values and
+     * endpoint URIs with their placeholders resolved, the kamelet's apiKey among them.
+     */
+    @Test
+    void camelsTwoPropertyLoggersAtDebugWouldPrintTheApiKey() throws Exception {
+        List<String> pinned = List.of("org.apache.camel.component.properties",
+                "org.apache.camel.impl.engine.DefaultCamelContextExtension");
+        Map<String, String> leaks = new LinkedHashMap<>();
+        for (String logger : pinned) {
+            try (LogCapture log = LogCapture.of(logger, "DEBUG")) {
+                startApplication(properties());
+                template.requestBody(ROUTE, SHOE);
+                context.stop();
+                leaks.put(logger, log.lines().stream().filter(line -> line.contains(API_KEY)).findFirst()
+                        .orElse(null));
+            }
+        }
+
+        assertThat(leaks).allSatisfy((logger, line) -> assertThat(line).as(logger).isNotNull());
     }
 
     @Test
