@@ -266,9 +266,7 @@ public class NanoBananaRoutes extends RouteBuilder {
                     slots.close();
                     budget.close();
                 } else if (event instanceof CamelEvent.CamelContextStoppedEvent) {
-                    PipelineFileClaims claims = getContext().getRegistry()
-                            .lookupByNameAndType(FILE_CLAIMS, PipelineFileClaims.class);
-                    if (claims != null) {
+                    if (getContext().getRegistry().lookupByName(FILE_CLAIMS) instanceof PipelineFileClaims claims) {
                         claims.releaseHeld();
                     }
                     clerk.shutdown();
