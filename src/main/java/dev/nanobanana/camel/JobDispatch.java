@@ -106,6 +106,7 @@ final class JobDispatch extends AsyncProcessorSupport {
         Exchange job = new DefaultExchange(context);
         job.getIn().setBody(draft);
         job.setProperty(JobExchange.SOURCE, file.getFromRouteId() != null ? file.getFromRouteId() : "direct");
+        job.setProperty(JobExchange.FROM_JOB_FILE, Boolean.TRUE);
         for (String name : CARRIED) {
             Object value = file.getProperty(name);
             if (value != null) {

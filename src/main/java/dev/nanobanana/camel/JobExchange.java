@@ -30,6 +30,11 @@ public final class JobExchange {
     public static final String FAILED_SINK = "NanoBananaFailedSink";
     /** The route that took the job's file ({@code inbox}, {@code s3-inbox}): with the job's id, its key in the ledger. */
     public static final String SOURCE = "NanoBananaSource";
+    /**
+     * Set on a job read from a job file, rather than sent alone (as the kamelet sends one): a job file is dropped again,
+     * a job sent alone is sent again.
+     */
+    public static final String FROM_JOB_FILE = "NanoBananaFromJobFile";
     /** Set on a job file some of whose jobs were not submitted because the runtime is stopping. */
     static final String LEFT_FOR_NEXT_START = "NanoBananaLeftForNextStart";
     /** The job's {@link dev.nanobanana.camel.ledger.JobKey}, once the ledger has admitted it. */

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -15,7 +14,6 @@ import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.spi.CamelEvent;
-import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.spi.ThreadPoolProfile;
 import org.apache.camel.support.EventNotifierSupport;
 
@@ -27,7 +25,6 @@ import dev.nanobanana.camel.job.JobOutcome;
 import dev.nanobanana.camel.job.JobOutcomes;
 import dev.nanobanana.camel.job.JobPreparation;
 import dev.nanobanana.camel.job.JobValidator;
-import dev.nanobanana.camel.ledger.FileClaims;
 import dev.nanobanana.camel.ledger.JobLedger;
 import dev.nanobanana.camel.ledger.JobPhase;
 import dev.nanobanana.camel.ledger.JobState;
@@ -256,12 +253,8 @@ public class NanoBananaRoutes extends RouteBuilder {
             clerk = new LedgerClerk(ledger, settings.instanceId(), settings.ledgerLease(), getContext());
             clerk.fetchPaidImagesAtStart(settings.fetchPaidImages());
             bindToRegistry(LEDGER_CLERK, clerk);
-            Duration maxAge = settings.fileClaimMaxAge();
-            // a live instance refreshes its claims often enough that they never reach the age of a dead one's
-            Duration keepAlive = maxAge.dividedBy(3).compareTo(Duration.ofSeconds(5)) < 0 ? maxAge.dividedBy(3)
-                    : Duration.ofSeconds(5);
-            bindToRegistry(FILE_CLAIMS, FileClaims.repository(ledger.dataSource(), getContext(), "nanobanana-files",
-                    keepAlive, maxAge));
+            // bound already where Camel loaded RouteFileBeans; the claims open on this ledger at their first use
+            RouteFileBeans.bindFileClaims(getContext());
         }
         return clerk;
     }
@@ -285,9 +278,11 @@ public class NanoBananaRoutes extends RouteBuilder {
                     slots.close();
                     budget.close();
                 } else if (event instanceof CamelEvent.CamelContextStoppedEvent) {
-                    FileClaims.releaseHeld(getContext().getRegistry()
-                            .lookupByNameAndType(FILE_CLAIMS, IdempotentRepository.class));
+                    if (getContext().getRegistry().lookupByName(FILE_CLAIMS) instanceof PipelineFileClaims claims) {
+                        claims.releaseHeld();
+                    }
                     clerk.shutdown();
+                    // its threads are its own, not Camel's: they would outlive the context in an application
                     runpod.close();
                 }
             }

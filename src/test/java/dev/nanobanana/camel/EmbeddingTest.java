@@ -2,12 +2,14 @@ package dev.nanobanana.camel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 
 import javax.imageio.ImageIO;
 
@@ -37,8 +39,11 @@ class EmbeddingTest {
     CamelContext context;
     ProducerTemplate template;
 
+    Set<Thread> threadsBefore;
+
     @BeforeEach
     void startApplication() throws Exception {
+        threadsBefore = Thread.getAllStackTraces().keySet();
         emulator = RunpodEmulator.start(EmulatorSettings.defaults().withLatency(Duration.ofMillis(50)));
         context = new DefaultCamelContext();
         Properties properties = new Properties();
@@ -73,6 +78,27 @@ class EmbeddingTest {
         JsonNode record = new ObjectMapper().readTree(work.resolve("completed/embedded.json").toFile());
         assertThat(record.get("status").asText()).isEqualTo("COMPLETED");
         assertThat(record.has("sourceFile")).isFalse();
+    }
+
+    @Test
+    void stoppingTheApplicationLeavesNoThreadOfTheLibraryBehind() throws Exception {
+        template.sendBody(NanoBananaRoutes.JOB, Map.of("id", "cup", "prompt", "p",
+                "images", List.of("https://images.test/cup.png")));
+        assertThat(work.resolve("completed/cup.png")).exists();
+        assertThat(libraryThreads()).isNotEmpty();
+
+        context.stop();
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(libraryThreads()).isEmpty());
+    }
+
+    /** The threads named after the library that this test's application started and that still run. */
+    List<String> libraryThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> !threadsBefore.contains(thread) && thread.isAlive())
+                .map(Thread::getName)
+                .filter(name -> name.contains("nanobanana"))
+                .toList();
     }
 
     @Test

@@ -36,6 +36,7 @@ class KameletInRuntimeIT {
                     move: .done
                   steps:
                     - to: kamelet:nano-banana-edit-action
+                    - log: "Job ${header.NanoBananaJobId} ${header.NanoBananaStatus}: ${header.NanoBananaImageFile}, RunPod job ${header.NanoBananaRunpodId}, ${header.NanoBananaCostUsd} USD"
                     - to: file:answers
             """;
 
@@ -80,7 +81,10 @@ class KameletInRuntimeIT {
         assertThat(again).isEqualTo(record);
         assertThat(home.resolve("out/completed/cup.png")).exists();
         assertThat(runtime.log()).contains("Job cup completed: cup.png")
-                .contains("Job edit-requests/cup was delivered already");
+                .contains("Job edit-requests/cup was delivered already")
+                // the route's own log step, as README's kamelet example has it, with the shipped config/logback.xml
+                .containsPattern("INFO +edit-requests +Job cup COMPLETED: cup.png, RunPod job "
+                          + record.get("runpodId").asText() + ", 0.0875 USD");
         assertThat(emulator.requests(Operation.RUNSYNC)).hasSize(1);
     }
 

@@ -44,12 +44,15 @@ public final class JobImages implements Processor {
                 } else if (LocalImages.isLocal(image)) {
                     extra += LocalImages.dataUriLength(image, folder) - image.length();
                 } else if (image.startsWith("s3://")) {
-                    throw new InvalidJobException("\"" + image + "\" is in S3, and S3 is not set up: set "
-                                                  + "nanobanana.s3.enabled=true with the bucket's settings");
+                    throw new InvalidJobException("\"" + image + "\" is in S3, and S3 is not set up: in the "
+                            + "standalone runtime, set nanobanana.s3.enabled=true with the bucket's nanobanana.s3.* "
+                            + "settings; an application that embeds the pipeline adds the routes "
+                            + "dev.nanobanana.camel.s3.NanoBananaS3Routes to its CamelContext, with those settings, "
+                            + "and the dependency org.apache.camel:camel-aws2-s3");
                 }
             } catch (InvalidJobException e) {
-                throw new InvalidJobException("images[" + i + "] " + String.join("; ", e.problems())
-                                              + ". Nothing was sent to RunPod");
+                // the failed job's reason adds that nothing was sent
+                throw new InvalidJobException("images[" + i + "] " + String.join("; ", e.problems()));
             }
         }
         long size = RunsyncRequest.sizeInBytes(request) + extra;

@@ -26,7 +26,8 @@ import dev.nanobanana.camel.sink.ResultRecord;
  */
 public class EditAction extends AsyncProcessorSupport implements CamelContextAware {
 
-    static final String KAMELET = "kamelet nano-banana-edit-action";
+    static final String NAME = "nano-banana-edit-action";
+    static final String KAMELET = "kamelet " + NAME;
 
     /** The job's id: its {@code id}, else named after the {@code CamelFileName} header, else generated. */
     public static final String JOB_ID = "NanoBananaJobId";
@@ -76,8 +77,9 @@ public class EditAction extends AsyncProcessorSupport implements CamelContextAwa
     }
 
     /**
-     * The id of the route that calls the kamelet: with the job's id, the job's key in the ledger. Not the kamelet's own
-     * route, whose id Camel numbers in the order kamelets are created, which changes as routes are added.
+     * The id of the route the kamelet's route was created for, the key of jobs sent to the kamelet from no route (a
+     * producer template). Not the kamelet's own route, whose id Camel numbers in the order kamelets are created, which
+     * changes as routes are added.
      */
     public void setCallingRoute(String callingRoute) {
         if (callingRoute != null && !callingRoute.isBlank()) {
@@ -92,6 +94,7 @@ public class EditAction extends AsyncProcessorSupport implements CamelContextAwa
      */
     public void joinPipeline() throws Exception {
         SharedPipeline.join(context, endpointUrl, apiKey);
+        CallingRoutes.watch(context);
     }
 
     @Override
@@ -129,8 +132,10 @@ public class EditAction extends AsyncProcessorSupport implements CamelContextAwa
         if (fileName != null) {
             job.getIn().setHeader(Exchange.FILE_NAME, fileName);
         }
-        // with the job's id, its key in the ledger: a job sent again from the same route is never paid twice
-        job.setProperty(JobExchange.SOURCE, callingRoute);
+        // with the job's id, its key in the ledger: a job sent again from the same route is never paid twice, and
+        // routes that call the kamelet alike each have their own jobs
+        String route = CallingRoutes.of(caller);
+        job.setProperty(JobExchange.SOURCE, route != null ? route : callingRoute);
         if (completedSink != null) {
             job.setProperty(JobExchange.COMPLETED_SINK, completedSink);
         }

@@ -8,9 +8,6 @@ import javax.sql.DataSource;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.processor.idempotent.jdbc.JdbcOrphanLockAwareIdempotentRepository;
-import org.apache.camel.spi.IdempotentRepository;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.dao.DuplicateKeyException;
 
 /**
@@ -20,7 +17,6 @@ import org.springframework.dao.DuplicateKeyException;
  */
 public final class FileClaims {
 
-    private static final Logger LOG = LoggerFactory.getLogger(FileClaims.class);
     private static final String TABLE = "CAMEL_MESSAGEPROCESSED";
 
     private FileClaims() {
@@ -43,23 +39,6 @@ public final class FileClaims {
         // the ledger's migration made the table, with the key that concurrent consumers need
         repository.setCreateTableIfNotExists(false);
         return repository;
-    }
-
-    /**
-     * Lets go of every file this instance still claims, once its routes have stopped: a job file left in the inbox by a
-     * graceful stop (jobs not submitted yet) is then taken at the next start, or by another instance, at once rather than
-     * once its claim has aged. After a crash nothing runs this, and the claims age out after {@code maxAge}.
-     */
-    public static void releaseHeld(IdempotentRepository claims) {
-        if (claims == null) {
-            return;
-        }
-        try {
-            claims.clear();
-        } catch (RuntimeException e) {
-            LOG.warn("Could not let go of this instance's file claims ({}): its job files left in a source are taken "
-                     + "once the claims have aged", e.getMessage());
-        }
     }
 
     /**

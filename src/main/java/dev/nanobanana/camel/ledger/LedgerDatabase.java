@@ -1,5 +1,6 @@
 package dev.nanobanana.camel.ledger;
 
+import java.util.List;
 import java.util.Locale;
 
 import com.zaxxer.hikari.HikariConfig;
@@ -15,6 +16,7 @@ final class LedgerDatabase {
     }
 
     static HikariDataSource open(String jdbcUrl, String user, String password) {
+        requirePostgresqlSupport(jdbcUrl);
         HikariConfig config = new HikariConfig();
         config.setPoolName("ledger");
         config.setJdbcUrl(durable(jdbcUrl));
@@ -44,6 +46,27 @@ final class LedgerDatabase {
             throw new LedgerException("job ledger: cannot bring the schema of " + URISupport.sanitizeUri(jdbcUrl)
                     + " up to date: "
                     + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The library leaves the PostgreSQL driver and Flyway's PostgreSQL support to the applications that keep their
+     * ledger there (the standalone runtime has both): without them, the pool and Flyway would only say that they know
+     * no such database.
+     */
+    private static void requirePostgresqlSupport(String jdbcUrl) {
+        if (!jdbcUrl.startsWith("jdbc:postgresql:")) {
+            return;
+        }
+        for (String needed : List.of("org.postgresql.Driver", "org.flywaydb.database.postgresql.PostgreSQLDatabaseType")) {
+            try {
+                Class.forName(needed, false, LedgerDatabase.class.getClassLoader());
+            } catch (ClassNotFoundException e) {
+                throw new LedgerException("job ledger: " + URISupport.sanitizeUri(jdbcUrl) + " is a PostgreSQL "
+                        + "database, and " + needed + " is not on the classpath: add the dependencies "
+                        + "org.postgresql:postgresql and org.flywaydb:flyway-database-postgresql to the application",
+                        e);
+            }
         }
     }
 

@@ -75,7 +75,8 @@ public class ErrorRecords {
         // every value copied is cut to a bounded size: a job, or RunPod's answer about it, may be megabytes long
         return new ErrorRecord(
                 JobExchange.jobId(exchange),
-                RecordCopy.text(FailureReasons.of(failure, step, attempts, result, runpodError, kept)
+                RecordCopy.text(FailureReasons.of(failure, step, attempts, result, runpodError, kept,
+                        exchange.getProperty(JobExchange.FROM_JOB_FILE) != null)
                         + (exchange.getProperty(JobExchange.CANCELLED) != null
                                 ? ". The job was cancelled at RunPod, so that it does not run on and cost money" : "")),
                 step.description(),

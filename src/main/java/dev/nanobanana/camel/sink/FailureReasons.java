@@ -35,9 +35,13 @@ final class FailureReasons {
     private FailureReasons() {
     }
 
+    /**
+     * @param fromJobFile whether the job was read from a job file, which is dropped again, or sent alone (by the
+     *        kamelet, or to the pipeline's job endpoint), which is sent again
+     */
     static String of(Throwable failure, JobStep step, int attempts, RunpodResult result, String runpodError,
-            Path keptImage) {
-        String reason = describe(failure, step, attempts, runpodError);
+            Path keptImage, boolean fromJobFile) {
+        String reason = describe(failure, step, attempts, runpodError, fromJobFile);
         if (result != null && result.isCompleted() && (step == JobStep.DOWNLOAD || step == JobStep.STORE)) {
             reason += ". The image was generated and paid for (RunPod job " + result.id()
                       + result.cost().map(cost -> ", $" + cost.toPlainString()).orElse("") + ")";
@@ -50,10 +54,13 @@ final class FailureReasons {
         return reason;
     }
 
-    private static String describe(Throwable failure, JobStep step, int attempts, String runpodError) {
+    private static String describe(Throwable failure, JobStep step, int attempts, String runpodError,
+            boolean fromJobFile) {
         String tries = attempts > 1 ? " after " + attempts + " attempts" : "";
+        String again = fromJobFile ? "drop it again" : "send it again";
         if (failure instanceof InvalidJobException) {
-            return failure.getMessage() + ". Nothing was sent to RunPod: fix the job and drop it into the inbox again";
+            return failure.getMessage() + ". Nothing was sent to RunPod: fix the job and "
+                   + (fromJobFile ? "drop it into the inbox again" : again);
         }
         if (failure instanceof RunpodJobFailedException || failure instanceof PollDeadlineExceededException
             || failure instanceof OutcomeUnknownException) {
@@ -67,16 +74,16 @@ final class FailureReasons {
         }
         Optional<Throwable> stalled = cause(failure, BodyStalledException.class::isInstance);
         if (stalled.isPresent()) {
-            return stalled(stalled.get(), step, attempts, tries);
+            return stalled(stalled.get(), step, attempts, tries, again);
         }
-        String network = network(failure, step, tries);
+        String network = network(failure, step, tries, again);
         if (network != null) {
             return network;
         }
         if (failure instanceof IOException && step == JobStep.SUBMIT && attempts == 1) {
             return "the connection was lost after the job was sent (" + failure + "): its outcome is unknown, and "
                    + "RunPod may run and charge it, so it was not submitted again. Look for it in your RunPod console "
-                   + "before you drop it again; nanobanana.resubmit-in-doubt=true submits such jobs again";
+                   + "before you " + again + "; nanobanana.resubmit-in-doubt=true submits such jobs again";
         }
         if (failure instanceof IOException) {
             return "I/O error while " + step.description() + tries + ": " + failure.getMessage();
@@ -85,13 +92,13 @@ final class FailureReasons {
     }
 
     /** The headers came, then the body stopped: a hung CDN or proxy, or a server in trouble. */
-    private static String stalled(Throwable stalled, JobStep step, int attempts, String tries) {
+    private static String stalled(Throwable stalled, JobStep step, int attempts, String tries, String again) {
         boolean runpod = step != JobStep.DOWNLOAD;
         String what = (runpod ? "RunPod's answer" : "the image") + " stopped arriving while " + step.description()
                       + tries + " (" + stalled.getMessage() + ")";
         if (step == JobStep.SUBMIT && attempts == 1) {
             return what + ": its outcome is unknown, and RunPod may run and charge the job, so it was not submitted "
-                   + "again. Look for it in your RunPod console before you drop it again; "
+                   + "again. Look for it in your RunPod console before you " + again + "; "
                    + "nanobanana.resubmit-in-doubt=true submits such jobs again";
         }
         return what + ": check the network and any proxy between this machine and "
@@ -103,7 +110,7 @@ final class FailureReasons {
      * A failure to reach the other side, found anywhere in the cause chain: HTTP clients wrap what the network said
      * (java.net.http reports an unknown host as a refused connection caused by an unresolved address).
      */
-    private static String network(Throwable failure, JobStep step, String tries) {
+    private static String network(Throwable failure, JobStep step, String tries, String again) {
         boolean runpod = step != JobStep.DOWNLOAD;
         String host = runpod ? "check nanobanana.endpoint-url and that the host is reachable"
                 : "check that this machine can reach the image's host";
@@ -144,7 +151,7 @@ final class FailureReasons {
         if (timeout.isPresent() && step == JobStep.SUBMIT) {
             return "no answer in time while " + step.description() + detail(failure, timeout.get()) + ". The job was "
                    + "not submitted again, because RunPod may be running it already: look for it in your RunPod "
-                   + "console before you drop it again, and raise nanobanana.http.read-timeout if this recurs";
+                   + "console before you " + again + ", and raise nanobanana.http.read-timeout if this recurs";
         }
         if (timeout.isPresent()) {
             return "no answer in time while " + step.description() + tries + detail(failure, timeout.get())

@@ -2,12 +2,15 @@ package dev.nanobanana.camel.kamelet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Stream;
@@ -40,6 +43,7 @@ import dev.nanobanana.camel.emulator.EmulatorSettings;
 import dev.nanobanana.camel.emulator.Operation;
 import dev.nanobanana.camel.emulator.RunpodEmulator;
 import dev.nanobanana.camel.job.JobFailedException;
+import dev.nanobanana.camel.testing.LogCapture;
 
 /**
  * The kamelet {@code nano-banana-edit-action} used from a plain YAML route of someone else's application
@@ -194,8 +198,28 @@ class EditActionKameletTest {
         assertThatThrownBy(() -> template.requestBody(ROUTE, "{\"id\": \"typo\", \"promt\": \"p\", "
                                                              + "\"images\": [\"https://images.test/a.png\"]}"))
                 .cause().isInstanceOf(JobFailedException.class)
-                .hasMessageContaining("unknown field \"promt\" (did you mean \"prompt\"?)");
+                .hasMessageContaining("unknown field \"promt\" (did you mean \"prompt\"?)")
+                // it came from a route, not from an inbox
+                .hasMessageEndingWith(". Nothing was sent to RunPod: fix the job and send it again (see "
+                                      + "typo.error.json)")
+                .hasMessageNotContaining("inbox");
         assertThat(edited.resolve("failed/typo.error.json")).exists();
+        assertThat(emulator.requests()).filteredOn(request -> request.operation() != Operation.HEALTH).isEmpty();
+    }
+
+    @Test
+    void jobWithAnS3ImageInAnApplicationWithoutS3FailsSayingWhatTheApplicationAdds() throws Exception {
+        startApplication(properties());
+
+        assertThatThrownBy(() -> template.requestBody(ROUTE, "{\"id\": \"bag\", \"prompt\": \"p\", "
+                                                             + "\"images\": [\"s3://photos/bag.png\"]}"))
+                .cause().isInstanceOf(JobFailedException.class)
+                .hasMessage("Job bag did not complete: invalid job: images[0] \"s3://photos/bag.png\" is in S3, and S3 "
+                            + "is not set up: in the standalone runtime, set nanobanana.s3.enabled=true with the "
+                            + "bucket's nanobanana.s3.* settings; an application that embeds the pipeline adds the "
+                            + "routes dev.nanobanana.camel.s3.NanoBananaS3Routes to its CamelContext, with those "
+                            + "settings, and the dependency org.apache.camel:camel-aws2-s3. Nothing was sent to "
+                            + "RunPod: fix the job and send it again (see bag.error.json)");
         assertThat(emulator.requests()).filteredOn(request -> request.operation() != Operation.HEALTH).isEmpty();
     }
 
@@ -220,6 +244,72 @@ class EditActionKameletTest {
         assertThat(edited.resolve("mug.png")).doesNotExist();
         assertThat(edited.resolve("shoe.png")).exists();
         assertThat(emulator.requests(Operation.RUNSYNC)).hasSize(2);
+    }
+
+    @Test
+    void threeRoutesCallingTheKameletAlikeEachHaveTheirJobsRunUnderTheSameIds() throws Exception {
+        startApplication(properties());
+        // identical parameters: Camel creates one kamelet route, which the three routes share
+        String kamelet = "kamelet:nano-banana-edit-action?apiKey={{runpod.api-key}}"
+                         + "&endpointUrl={{runpod.endpoint-url}}&completedSink=file:{{edited.dir}}";
+        long kameletRoutes = kameletRoutes();
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:orders").routeId("orders").to(kamelet);
+                from("direct:returns").routeId("returns").to(kamelet);
+                from("direct:catalogue").routeId("catalogue").to(kamelet);
+            }
+        });
+        String mug = "{\"id\": \"file-mug\", \"prompt\": \"Make the mug green\", "
+                     + "\"images\": [\"https://images.test/mug.png\"]}";
+
+        Map<String, String> runpodIds = new LinkedHashMap<>();
+        for (String caller : List.of("orders", "returns", "catalogue")) {
+            Exchange answer = template.request("direct:" + caller, exchange -> exchange.getIn().setBody(mug));
+            assertThat(answer.getException()).as(caller).isNull();
+            assertThat(answer.getMessage().getHeader("NanoBananaStatus")).as(caller).isEqualTo("COMPLETED");
+            runpodIds.put(caller, answer.getMessage().getHeader("NanoBananaRunpodId", String.class));
+        }
+        Exchange again = template.request("direct:returns", exchange -> exchange.getIn().setBody(mug));
+
+        assertThat(runpodIds.values()).doesNotContainNull().doesNotHaveDuplicates();
+        assertThat(emulator.requests(Operation.RUNSYNC)).hasSize(3);
+        // sent again from the same route: its first result, not paid again
+        assertThat(again.getException()).isNull();
+        assertThat(again.getMessage().getHeader("NanoBananaRunpodId")).isEqualTo(runpodIds.get("returns"));
+        assertThat(edited.resolve("file-mug.png")).exists();
+        assertThat(kameletRoutes()).isEqualTo(kameletRoutes + 1);
+    }
+
+    long kameletRoutes() {
+        return context.getRoutes().stream()
+                .filter(route -> route.getRouteId().startsWith("nano-banana-edit-action")).count();
+    }
+
+    @Test
+    void copyOfTheInboxRouteRunsOnThePipelineTheKameletAdded() throws Exception {
+        Path inbox = Files.createDirectories(work.resolve("inbox"));
+        Path routes = Files.createDirectories(work.resolve("routes"));
+        Files.copy(Path.of("routes/inbox.camel.yaml"), routes.resolve("inbox.camel.yaml"));
+        Properties properties = properties();
+        properties.setProperty("nanobanana.inbox", inbox.toString());
+        context = new DefaultCamelContext();
+        context.getPropertiesComponent().setInitialProperties(properties);
+        // the inbox route first: it names the file claims before any kamelet has added the pipeline
+        PluginHelper.getRoutesLoader(context).loadRoutes(
+                ResourceHelper.resolveMandatoryResource(context, "file:" + routes.resolve("inbox.camel.yaml")),
+                ResourceHelper.resolveMandatoryResource(context, "classpath:kamelet/edit-images.camel.yaml"));
+        context.start();
+
+        Files.writeString(inbox.resolve("vase.json"),
+                "{\"prompt\": \"Make the vase blue\", \"images\": [\"https://images.test/vase.png\"]}");
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(inbox.resolve(".done/vase.json")));
+        assertThat(JSON.readTree(work.resolve("completed/vase.json").toFile()).get("status").asText())
+                .isEqualTo("COMPLETED");
+        assertThat(work.resolve("completed/vase.png")).exists();
+        assertThat(emulator.requests(Operation.RUNSYNC)).hasSize(1);
     }
 
     @Test
@@ -304,6 +394,28 @@ class EditActionKameletTest {
                         .doesNotContain(API_KEY);
             }
         }
+    }
+
+    /**
+     * Why README tells an application to keep two of Camel's loggers at INFO: at DEBUG they print property values and
+     * endpoint URIs with their placeholders resolved, the kamelet's apiKey among them.
+     */
+    @Test
+    void camelsTwoPropertyLoggersAtDebugWouldPrintTheApiKey() throws Exception {
+        List<String> pinned = List.of("org.apache.camel.component.properties",
+                "org.apache.camel.impl.engine.DefaultCamelContextExtension");
+        Map<String, String> leaks = new LinkedHashMap<>();
+        for (String logger : pinned) {
+            try (LogCapture log = LogCapture.of(logger, "DEBUG")) {
+                startApplication(properties());
+                template.requestBody(ROUTE, SHOE);
+                context.stop();
+                leaks.put(logger, log.lines().stream().filter(line -> line.contains(API_KEY)).findFirst()
+                        .orElse(null));
+            }
+        }
+
+        assertThat(leaks).allSatisfy((logger, line) -> assertThat(line).as(logger).isNotNull());
     }
 
     @Test

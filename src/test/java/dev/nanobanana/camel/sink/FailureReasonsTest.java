@@ -24,7 +24,7 @@ import dev.nanobanana.camel.runpod.BodyStalledException;
 class FailureReasonsTest {
 
     private static String reason(Throwable failure, JobStep step, int attempts) {
-        return FailureReasons.of(failure, step, attempts, null, null, null);
+        return FailureReasons.of(failure, step, attempts, null, null, null, true);
     }
 
     private static <T extends Throwable> T causedBy(T failure, Throwable cause) {
@@ -129,6 +129,15 @@ class FailureReasonsTest {
                                                    + "https://api.runpod.ai/v2/x/runsync"), JobStep.SUBMIT, 1))
                 .startsWith("RunPod's answer stopped arriving while submitting the job to RunPod (no data for 10s")
                 .contains("its outcome is unknown").contains("it was not submitted again");
+    }
+
+    @Test
+    void aJobSentAloneIsToBeSentAgainNotDropped() {
+        String reason = FailureReasons.of(new HttpTimeoutException("request timed out"), JobStep.SUBMIT, 1, null, null,
+                null, false);
+
+        assertThat(reason).contains("look for it in your RunPod console before you send it again")
+                .doesNotContain("drop");
     }
 
     @Test
