@@ -62,6 +62,25 @@ class LaterDeliveryToSftpAndS3Test extends RemoteSourcesTestSupport {
     }
 
     @Test
+    void aCompletedFolderOnTheServerThatCannotBeWrittenGetsTheImageOnceItCanAndAnErrorRecordMeanwhile()
+            throws Exception {
+        // a file where the completed folder should be: nothing can be written under it until it is gone
+        Files.createDirectories(remote("out"));
+        Files.writeString(remote("out/completed"), "not a folder");
+        loadRoutes("sftp.camel.yaml", routeFile("sftp.camel.yaml"));
+        upload("shoe.json", PipelineTest.job(""));
+        Path errorRecord = remote("out/failed/shoe.error.json");
+        assertThat(json(errorRecord).get("reason").asText()).contains("paid for");
+
+        Files.delete(remote("out/completed"));
+
+        assertThat(json(remote("out/completed/shoe.json")).get("status").asText()).isEqualTo("COMPLETED");
+        assertThat(remote("out/completed/shoe.png")).exists();
+        await().atMost(WAIT).until(() -> Files.notExists(errorRecord));
+        assertThat(emulator.requests(Operation.RUNSYNC)).hasSize(1);
+    }
+
+    @Test
     void aServerGoneWhenTheImageIsDeliveredLeavesTheErrorRecordThereAndSaysWhere() throws Exception {
         loadRoutes("sftp.camel.yaml", withCompletedSinkDown("sftp.camel.yaml", "direct:sftp-completed"));
         upload("shoe.json", PipelineTest.job(""));
