@@ -9,7 +9,7 @@ import java.time.Clock;
 import org.apache.camel.CamelContext;
 import org.apache.camel.impl.DefaultCamelContext;
 
-import dev.nanobanana.camel.NanoBananaSettings;
+import dev.nanobanana.camel.settings.NanoBananaSettings;
 import dev.nanobanana.camel.cost.CostReport;
 import dev.nanobanana.camel.ledger.JobLedger;
 import dev.nanobanana.camel.ledger.LedgerException;

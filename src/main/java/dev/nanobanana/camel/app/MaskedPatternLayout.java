@@ -5,7 +5,7 @@ import java.util.List;
 import ch.qos.logback.classic.PatternLayout;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 
-import dev.nanobanana.camel.KnownSecrets;
+import dev.nanobanana.camel.settings.KnownSecrets;
 
 /**
  * The runtime's log lines ({@code config/logback.xml}) with the configured secrets masked in the whole line: the

@@ -18,7 +18,7 @@ import dev.nanobanana.camel.app.once.OnceBatch;
 import dev.nanobanana.camel.app.once.ProgressBar;
 import dev.nanobanana.camel.app.once.ProgressLines;
 import dev.nanobanana.camel.app.once.SummaryText;
-import dev.nanobanana.camel.emulator.EmulatorCommand;
+import dev.nanobanana.emulator.EmulatorCommand;
 
 /**
  * The standalone runtime: Camel Main started from a folder that holds {@code config/application.properties} and the

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
 
-import dev.nanobanana.camel.ByteSizes;
+import dev.nanobanana.camel.job.ByteSizes;
 import dev.nanobanana.camel.job.EditJob;
 import dev.nanobanana.camel.job.InvalidJobException;
 import dev.nanobanana.camel.job.JobDraft;
@@ -19,6 +19,7 @@ import dev.nanobanana.camel.job.JobReader;
 import dev.nanobanana.camel.job.JobValidator;
 import dev.nanobanana.camel.job.PayloadLimit;
 import dev.nanobanana.camel.runpod.RunsyncRequest;
+import dev.nanobanana.camel.runpod.PriceTable;
 
 /**
  * Prices the job files in an inbox folder as the pipeline would read and validate them, without sending, moving or
@@ -47,7 +48,7 @@ public final class DryRun {
             for (JobDraft draft : read(file, source)) {
                 try {
                     EditJob job = validator.validate(draft);
-                    PayloadLimit.check(job, RunsyncRequest.sizeInBytes(RunsyncRequest.of(job)));
+                    PayloadLimit.check(job, RunsyncRequest.sizeInBytes(job.request()));
                     priced.add(new DryRunReport.PricedJob(source, job.id(), job.resolution(),
                             prices.priceOf(job.resolution())));
                 } catch (InvalidJobException e) {

@@ -12,7 +12,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 
-import dev.nanobanana.camel.images.LocalImages;
 
 /**
  * Checks a job draft against the rules of the Nano Banana 2 Edit endpoint (see RUNPOD.md) and fills in the

@@ -10,9 +10,8 @@ import org.apache.camel.support.AsyncProcessorSupport;
 import org.apache.camel.support.DefaultExchange;
 import org.apache.camel.support.service.ServiceHelper;
 
-import dev.nanobanana.camel.JobExchange;
-import dev.nanobanana.camel.NanoBananaRoutes;
-import dev.nanobanana.camel.job.JobFailedException;
+import dev.nanobanana.camel.pipeline.JobExchange;
+import dev.nanobanana.camel.pipeline.NanoBananaRoutes;
 import dev.nanobanana.camel.job.JobOutcome;
 import dev.nanobanana.camel.sink.ErrorRecord;
 import dev.nanobanana.camel.sink.RecordFormat;

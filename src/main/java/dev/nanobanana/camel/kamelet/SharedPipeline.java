@@ -11,10 +11,10 @@ import org.apache.camel.spi.LocalBeanRepositoryAware;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.support.service.ServiceHelper;
 
-import dev.nanobanana.camel.NanoBananaErrorHandling;
-import dev.nanobanana.camel.NanoBananaRoutes;
-import dev.nanobanana.camel.NanoBananaSettings;
-import dev.nanobanana.camel.ledger.LedgerClerk;
+import dev.nanobanana.camel.pipeline.NanoBananaErrorHandling;
+import dev.nanobanana.camel.pipeline.NanoBananaRoutes;
+import dev.nanobanana.camel.settings.NanoBananaSettings;
+import dev.nanobanana.camel.pipeline.LedgerClerk;
 
 /**
  * The pipeline of a CamelContext as kamelets find it. One per context, as it holds the job ledger and the limit on

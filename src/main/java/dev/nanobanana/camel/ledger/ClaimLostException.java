@@ -1,6 +1,7 @@
 package dev.nanobanana.camel.ledger;
 
 import java.util.Optional;
+import dev.nanobanana.camel.job.JobKey;
 
 /**
  * A job's state was not saved because the instance no longer holds the job: another instance took it over after its

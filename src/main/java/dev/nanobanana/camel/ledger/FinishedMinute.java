@@ -1,6 +1,7 @@
 package dev.nanobanana.camel.ledger;
 
 import java.time.Instant;
+import dev.nanobanana.camel.job.JobPhase;
 
 /**
  * How many jobs ended in one phase (delivered or failed) within one minute.

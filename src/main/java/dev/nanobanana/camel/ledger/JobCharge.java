@@ -4,6 +4,8 @@ import java.math.BigDecimal;
 
 import dev.nanobanana.camel.runpod.RunpodResult;
 import dev.nanobanana.camel.runpod.RunpodStatus;
+import dev.nanobanana.camel.job.JobPhase;
+import dev.nanobanana.camel.job.JobState;
 
 /**
  * What a submitted job counts against the budget as its state changes. From its submit on it counts its price; RunPod's

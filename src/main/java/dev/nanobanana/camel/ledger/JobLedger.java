@@ -19,6 +19,9 @@ import java.util.function.Consumer;
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.nanobanana.camel.job.JobKey;
+import dev.nanobanana.camel.job.JobPhase;
+import dev.nanobanana.camel.job.JobState;
 
 /**
  * The durable record of every job a source took, so that a crash or a restart never pays for a job twice: an H2 file

@@ -21,6 +21,9 @@ import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 import dev.nanobanana.camel.runpod.RunpodResult;
+import dev.nanobanana.camel.job.JobKey;
+import dev.nanobanana.camel.job.JobPhase;
+import dev.nanobanana.camel.job.JobState;
 
 /** The statements on the {@code ledger_job} table, the same on H2 and PostgreSQL, each within the caller's transaction. */
 final class JobTable {

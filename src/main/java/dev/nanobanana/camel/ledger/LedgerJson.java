@@ -23,6 +23,7 @@ import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.nanobanana.camel.job.JobState;
 
 /** The one mapper between the ledger's JSON columns and a job's state, its route and its request's fingerprint. */
 final class LedgerJson {

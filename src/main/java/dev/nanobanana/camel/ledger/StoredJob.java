@@ -2,6 +2,9 @@ package dev.nanobanana.camel.ledger;
 
 import java.time.Instant;
 import java.util.Map;
+import dev.nanobanana.camel.job.JobKey;
+import dev.nanobanana.camel.job.JobPhase;
+import dev.nanobanana.camel.job.JobState;
 
 /**
  * A job as the ledger holds it: its state, the fingerprint of its request, what its route needs to finish it, and which

@@ -18,11 +18,8 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.SynchronizationAdapter;
 
-import dev.nanobanana.camel.JobExchange;
-import dev.nanobanana.camel.JobSlots;
-import dev.nanobanana.camel.cost.BudgetGate;
 import dev.nanobanana.camel.job.JobValidator;
-import dev.nanobanana.camel.ledger.JobState;
+import dev.nanobanana.camel.job.JobState;
 import dev.nanobanana.camel.runpod.RunpodResult;
 
 /**
@@ -53,7 +50,7 @@ public final class JobMetrics {
     private final Timer runpodDelay;
     private final Timer runpodExecution;
     private final JobTally tally = new JobTally();
-    private final Set<JobSlots> watched = ConcurrentHashMap.newKeySet();
+    private boolean watching;
 
     JobMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -116,9 +113,10 @@ public final class JobMetrics {
      * Adds gauges of the jobs in flight, waiting to be submitted (for a slot or for the budget), and the limit on jobs
      * in flight.
      */
-    public JobMetrics watch(JobSlots slots, BudgetGate budget) {
-        if (watched.add(slots)) {
-            tally.watch(slots, budget);
+    public synchronized JobMetrics watch(JobQueue queue) {
+        if (!watching) {
+            watching = true;
+            tally.watch(queue);
             Gauge.builder("nanobanana.jobs.in.flight", tally, t -> t.counts().inFlight())
                     .description("Jobs between submission and a kept image")
                     .register(registry);
@@ -126,7 +124,7 @@ public final class JobMetrics {
                     .description("Jobs waiting to be submitted: for a slot, or for the budget "
                                  + "(nanobanana_budget_waiting_jobs of them)")
                     .register(registry);
-            Gauge.builder("nanobanana.jobs.in.flight.limit", slots, JobSlots::limit)
+            Gauge.builder("nanobanana.jobs.in.flight.limit", () -> queue.limit().getAsInt())
                     .description("The limit on jobs in flight: nanobanana.concurrency, lower for a while after HTTP 429")
                     .register(registry);
         }
@@ -163,9 +161,8 @@ public final class JobMetrics {
     }
 
     /** The job's image and record are in the completed sink. */
-    public void completed(Exchange exchange) {
+    public void completed(Exchange exchange, JobState state) {
         completed.increment();
-        JobState state = JobExchange.state(exchange);
         BigDecimal cost = paid(state);
         tally.completed(cost);
         timeSincePickUp(exchange, completedIn);
@@ -173,9 +170,8 @@ public final class JobMetrics {
     }
 
     /** The job's error record is in the failed sink. */
-    public void failed(Exchange exchange, FailureReason reason) {
+    public void failed(Exchange exchange, JobState state, FailureReason reason) {
         failed.get(reason).increment();
-        JobState state = JobExchange.state(exchange);
         BigDecimal cost = BigDecimal.ZERO;
         // a paid image that is kept is delivered later, and counted then; one that could not be downloaded is lost
         if (state != null && state.result() != null && state.result().isCompleted() && !state.paidAndKept()) {
@@ -189,8 +185,8 @@ public final class JobMetrics {
     }
 
     /** A step of a job failed and is tried again. */
-    public void retried(Throwable failure) {
-        retries.get(RetryCause.of(failure)).increment();
+    public void retried(RetryCause cause) {
+        retries.get(cause).increment();
     }
 
     /** Notes the size of the image about to be written to the completed sink. */

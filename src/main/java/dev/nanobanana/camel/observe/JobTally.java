@@ -2,8 +2,6 @@ package dev.nanobanana.camel.observe;
 
 import java.math.BigDecimal;
 
-import dev.nanobanana.camel.JobSlots;
-import dev.nanobanana.camel.cost.BudgetGate;
 
 /** The counts behind the progress line, since the start: jobs taken on, ended, done and failed, and what they cost. */
 public final class JobTally {
@@ -14,8 +12,7 @@ public final class JobTally {
     private long failed;
     private BigDecimal spentUsd = BigDecimal.ZERO;
     private long busySinceNanos = System.nanoTime();
-    private volatile JobSlots slots;
-    private volatile BudgetGate budget;
+    private volatile JobQueue queue;
 
     /**
      * @param started jobs taken on
@@ -37,9 +34,8 @@ public final class JobTally {
         }
     }
 
-    void watch(JobSlots slots, BudgetGate budget) {
-        this.slots = slots;
-        this.budget = budget;
+    void watch(JobQueue queue) {
+        this.queue = queue;
     }
 
     synchronized void started() {
@@ -64,11 +60,10 @@ public final class JobTally {
     }
 
     Counts counts() {
-        JobSlots watched = slots;
-        BudgetGate gate = budget;
-        int holdingSlots = watched == null ? 0 : watched.inFlight();
-        int waitingForSlot = watched == null ? 0 : watched.waitingCount();
-        int waitingForBudget = gate == null ? 0 : gate.waitingJobs();
+        JobQueue watched = queue;
+        int holdingSlots = watched == null ? 0 : watched.holdingSlots().getAsInt();
+        int waitingForSlot = watched == null ? 0 : watched.waitingForSlot().getAsInt();
+        int waitingForBudget = watched == null ? 0 : watched.waitingForBudget().getAsInt();
         // a job waits for the budget holding the slot it took to be submitted: it is not at RunPod, so not in flight
         int inFlight = Math.max(0, holdingSlots - waitingForBudget);
         synchronized (this) {

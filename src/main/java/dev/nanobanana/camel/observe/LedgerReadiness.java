@@ -2,7 +2,7 @@ package dev.nanobanana.camel.observe;
 
 import org.apache.camel.util.URISupport;
 
-import dev.nanobanana.camel.KnownSecrets;
+import dev.nanobanana.camel.settings.KnownSecrets;
 import dev.nanobanana.camel.ledger.JobLedger;
 
 /**

@@ -3,7 +3,7 @@ package dev.nanobanana.camel.observe;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.nanobanana.camel.KnownSecrets;
+import dev.nanobanana.camel.settings.KnownSecrets;
 
 /**
  * A readiness check whose look costs a call to another system: it looks every {@code nanobanana.health.interval}

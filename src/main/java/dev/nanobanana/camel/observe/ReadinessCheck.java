@@ -5,7 +5,7 @@ import java.util.Map;
 import org.apache.camel.health.HealthCheck;
 import org.apache.camel.health.HealthCheckResultBuilder;
 
-import dev.nanobanana.camel.KnownSecrets;
+import dev.nanobanana.camel.settings.KnownSecrets;
 
 /**
  * A readiness check of the pipeline, as Camel's health-check API knows it: bound in the context's registry, it is

@@ -12,10 +12,11 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.support.service.ServiceSupport;
 
-import dev.nanobanana.camel.KnownSecrets;
-import dev.nanobanana.camel.NanoBananaSettings;
+import dev.nanobanana.camel.settings.KnownSecrets;
+import dev.nanobanana.camel.settings.NanoBananaSettings;
 import dev.nanobanana.camel.ledger.JobLedger;
 import dev.nanobanana.camel.runpod.RunpodClient;
+import dev.nanobanana.camel.source.SourceStatus;
 
 /**
  * The pipeline's readiness checks ({@code nanobanana-runpod}, {@code nanobanana-ledger}, {@code nanobanana-folders},

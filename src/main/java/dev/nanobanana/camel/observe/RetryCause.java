@@ -1,11 +1,5 @@
 package dev.nanobanana.camel.observe;
 
-import java.io.IOException;
-
-import org.apache.camel.http.base.HttpOperationFailedException;
-
-import dev.nanobanana.camel.ledger.LedgerException;
-
 /** What a retry of a job's step was for, as a metric tag: a small fixed set. */
 public enum RetryCause {
     /** HTTP 429: RunPod's rate limit. */
@@ -28,16 +22,5 @@ public enum RetryCause {
 
     public String tag() {
         return tag;
-    }
-
-    public static RetryCause of(Throwable failure) {
-        if (failure instanceof HttpOperationFailedException http) {
-            int status = http.getStatusCode();
-            return status == 429 ? HTTP_429 : status >= 500 ? HTTP_5XX : HTTP_4XX;
-        }
-        if (failure instanceof LedgerException) {
-            return LEDGER;
-        }
-        return failure instanceof IOException ? IO : OTHER;
     }
 }

@@ -16,7 +16,7 @@ import javax.net.ssl.SSLException;
 import org.apache.camel.util.TimeUtils;
 import org.apache.camel.util.URISupport;
 
-import dev.nanobanana.camel.KnownSecrets;
+import dev.nanobanana.camel.settings.KnownSecrets;
 import dev.nanobanana.camel.runpod.AnswerBody;
 import dev.nanobanana.camel.runpod.RunpodClient;
 

@@ -3,7 +3,8 @@ package dev.nanobanana.camel.observe;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-import dev.nanobanana.camel.KnownSecrets;
+import dev.nanobanana.camel.settings.KnownSecrets;
+import dev.nanobanana.camel.source.SourceStatus;
 
 /**
  * Ready while every source of job files (the inbox folder, an SFTP server, an S3 bucket) could be read at its last

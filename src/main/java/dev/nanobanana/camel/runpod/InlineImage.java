@@ -91,7 +91,7 @@ public record InlineImage(long start, long end) {
      * Decodes the image into {@code target}: a data URI's base64 part, or bare base64, with JSON escapes and line
      * breaks handled as JSON defines them.
      */
-    void decodeTo(AnswerBody body, Path target) throws IOException, RunpodProtocolException {
+    public void decodeTo(AnswerBody body, Path target) throws IOException, RunpodProtocolException {
         long from = start;
         String head = head(body, 64);
         if (head.regionMatches(true, 0, "data:", 0, 5)) {

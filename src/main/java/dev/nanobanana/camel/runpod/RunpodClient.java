@@ -28,7 +28,7 @@ public final class RunpodClient implements AutoCloseable {
     /** Answers up to this size are kept in memory; larger ones (base64 images) are spilled to a file. */
     static final int ANSWER_MEMORY_LIMIT = 256 * 1024;
     /** How much of an error answer is kept for the record. */
-    static final int ERROR_BODY_CHARS = 64 * 1024;
+    public static final int ERROR_BODY_CHARS = 64 * 1024;
 
     private final String endpointUrl;
     private final String authorization;

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.nanobanana.camel.job.EditJob;
 
 /** The JSON body of {@code POST /runsync}: {@code {"input": {...}}} with the API's own field names. */
 public record RunsyncRequest(Input input) {
@@ -49,10 +48,5 @@ public record RunsyncRequest(Input input) {
     public RunsyncRequest withImages(List<String> images) {
         return new RunsyncRequest(new Input(images, input.prompt(), input.resolution(), input.aspectRatio(),
                 input.outputFormat(), input.enableBase64Output()));
-    }
-
-    public static RunsyncRequest of(EditJob job) {
-        return new RunsyncRequest(new Input(job.images(), job.prompt(), job.resolution(), job.aspectRatio(),
-                job.outputFormat(), job.enableBase64Output()));
     }
 }

@@ -8,9 +8,9 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CopyObjectRequest;
 import software.amazon.awssdk.services.s3.model.DeleteObjectRequest;
 
-import dev.nanobanana.camel.JobExchange;
-import dev.nanobanana.camel.NanoBananaProperties;
-import dev.nanobanana.camel.NanoBananaRoutes;
+import dev.nanobanana.camel.pipeline.JobExchange;
+import dev.nanobanana.camel.settings.NanoBananaProperties;
+import dev.nanobanana.camel.pipeline.NanoBananaRoutes;
 import dev.nanobanana.camel.job.JobFileFailedException;
 
 /**

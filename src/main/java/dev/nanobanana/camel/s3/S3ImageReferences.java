@@ -10,7 +10,7 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
-import dev.nanobanana.camel.images.ImageReferences;
+import dev.nanobanana.camel.job.ImageReferences;
 import dev.nanobanana.camel.job.InvalidJobException;
 
 /**

@@ -11,7 +11,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
-import dev.nanobanana.camel.NanoBananaRoutes;
+import dev.nanobanana.camel.pipeline.NanoBananaRoutes;
 
 /**
  * Which job files in a bucket this instance works on. The S3 consumer lists every object on each poll and moves none:

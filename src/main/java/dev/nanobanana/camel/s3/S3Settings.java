@@ -3,7 +3,7 @@ package dev.nanobanana.camel.s3;
 import java.time.Duration;
 import java.util.Locale;
 
-import dev.nanobanana.camel.NanoBananaProperties;
+import dev.nanobanana.camel.settings.NanoBananaProperties;
 
 /**
  * The {@code nanobanana.s3.*} settings: where the bucket is, how to reach it, and where in it job files arrive and

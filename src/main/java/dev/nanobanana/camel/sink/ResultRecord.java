@@ -5,7 +5,7 @@ import java.time.Instant;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
-import dev.nanobanana.camel.ledger.JobState;
+import dev.nanobanana.camel.job.JobState;
 import dev.nanobanana.camel.runpod.RunpodResult;
 import dev.nanobanana.camel.runpod.RunpodStatus;
 import dev.nanobanana.camel.runpod.RunsyncRequest;

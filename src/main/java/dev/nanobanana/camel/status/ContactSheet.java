@@ -16,10 +16,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.StringJoiner;
 
-import dev.nanobanana.camel.KnownSecrets;
+import dev.nanobanana.camel.settings.KnownSecrets;
 import dev.nanobanana.camel.job.EditJob;
 import dev.nanobanana.camel.ledger.JobLedger;
-import dev.nanobanana.camel.ledger.JobPhase;
+import dev.nanobanana.camel.job.JobPhase;
 import dev.nanobanana.camel.ledger.StoredJob;
 import dev.nanobanana.camel.runpod.RunpodResult;
 

@@ -10,9 +10,9 @@ import java.util.Optional;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.nanobanana.camel.JobExchange;
+import dev.nanobanana.camel.pipeline.JobExchange;
 import dev.nanobanana.camel.job.EditJob;
-import dev.nanobanana.camel.ledger.JobPhase;
+import dev.nanobanana.camel.job.JobPhase;
 import dev.nanobanana.camel.ledger.StoredJob;
 import dev.nanobanana.camel.runpod.RunpodResult;
 

@@ -5,7 +5,7 @@ import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.nanobanana.camel.KnownSecrets;
+import dev.nanobanana.camel.settings.KnownSecrets;
 
 /**
  * Text from records and the ledger made fit to show to whoever can open the status page: the query of every URL is

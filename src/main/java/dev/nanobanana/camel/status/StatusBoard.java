@@ -17,7 +17,7 @@ import java.util.Map;
 import dev.nanobanana.camel.job.EditJob;
 import dev.nanobanana.camel.ledger.FinishedMinute;
 import dev.nanobanana.camel.ledger.JobLedger;
-import dev.nanobanana.camel.ledger.JobPhase;
+import dev.nanobanana.camel.job.JobPhase;
 import dev.nanobanana.camel.ledger.StoredJob;
 import dev.nanobanana.camel.runpod.RunpodResult;
 

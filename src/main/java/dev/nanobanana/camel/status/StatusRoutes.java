@@ -22,13 +22,13 @@ import org.apache.camel.builder.RouteBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.nanobanana.camel.KnownSecrets;
-import dev.nanobanana.camel.NanoBananaProperties;
-import dev.nanobanana.camel.NanoBananaRoutes;
-import dev.nanobanana.camel.NanoBananaSettings;
-import dev.nanobanana.camel.ledger.JobKey;
+import dev.nanobanana.camel.settings.KnownSecrets;
+import dev.nanobanana.camel.settings.NanoBananaProperties;
+import dev.nanobanana.camel.pipeline.NanoBananaRoutes;
+import dev.nanobanana.camel.settings.NanoBananaSettings;
+import dev.nanobanana.camel.job.JobKey;
 import dev.nanobanana.camel.ledger.JobLedger;
-import dev.nanobanana.camel.ledger.LedgerClerk;
+import dev.nanobanana.camel.pipeline.LedgerClerk;
 import dev.nanobanana.camel.ledger.StoredJob;
 
 /**

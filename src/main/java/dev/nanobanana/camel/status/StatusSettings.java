@@ -6,7 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
-import dev.nanobanana.camel.NanoBananaProperties;
+import dev.nanobanana.camel.settings.NanoBananaProperties;
 
 /**
  * The status page's settings, and the address of the management server it is served on.

@@ -12,7 +12,7 @@ import ch.qos.logback.classic.spi.LoggingEvent;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import dev.nanobanana.camel.KnownSecrets;
+import dev.nanobanana.camel.settings.KnownSecrets;
 
 /** The runtime's log lines, whoever writes them, show a configured secret as stars: in the message and in a stack trace. */
 class MaskedPatternLayoutTest {

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.nanobanana.camel.job.JobValidator;
+import dev.nanobanana.camel.runpod.PriceTable;
 
 /** A dry run prices what the inbox holds, names the invalid jobs and why, and leaves the inbox as it was. */
 class DryRunTest {

@@ -37,12 +37,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
-import dev.nanobanana.camel.NanoBananaErrorHandling;
-import dev.nanobanana.camel.NanoBananaRoutes;
-import dev.nanobanana.camel.emulator.EmulatorSettings;
-import dev.nanobanana.camel.emulator.Operation;
-import dev.nanobanana.camel.emulator.RunpodEmulator;
-import dev.nanobanana.camel.job.JobFailedException;
+import dev.nanobanana.camel.pipeline.NanoBananaErrorHandling;
+import dev.nanobanana.camel.pipeline.NanoBananaRoutes;
+import dev.nanobanana.emulator.EmulatorSettings;
+import dev.nanobanana.emulator.Operation;
+import dev.nanobanana.emulator.RunpodEmulator;
 import dev.nanobanana.camel.testing.LogCapture;
 
 /**

@@ -34,6 +34,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import dev.nanobanana.camel.source.FileClaims;
 
 /** File consumers on several instances sharing one folder through the ledger's database. */
 abstract class FileClaimsBehaviour {

@@ -37,6 +37,9 @@ import dev.nanobanana.camel.ledger.Admission.Verdict;
 import dev.nanobanana.camel.runpod.RunpodResult;
 import dev.nanobanana.camel.runpod.RunpodStatus;
 import dev.nanobanana.camel.runpod.RunsyncRequest;
+import dev.nanobanana.camel.job.JobKey;
+import dev.nanobanana.camel.job.JobPhase;
+import dev.nanobanana.camel.job.JobState;
 
 /** The ledger's stories, told once and run on each database it supports. */
 abstract class JobLedgerBehaviour extends LedgerOnDatabase {
@@ -353,7 +356,7 @@ abstract class JobLedgerBehaviour extends LedgerOnDatabase {
                 new JobDraft("shoe", "inbox/shoes.json", fields, "a problem noted while reading"),
                 JobPhase.RESULT_RECEIVED,
                 job,
-                RunsyncRequest.of(job).withImages(List.of("https://signed.test/shoe.png?sig=1", "data:image/png;base64,AAAA")),
+                job.request().withImages(List.of("https://signed.test/shoe.png?sig=1", "data:image/png;base64,AAAA")),
                 result,
                 "https://cdn.runpod.test/rp-42.png",
                 Path.of("out/spool/shoe.png"),

@@ -27,6 +27,9 @@ import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 
 import dev.nanobanana.camel.runpod.RunpodStatus;
+import dev.nanobanana.camel.job.JobKey;
+import dev.nanobanana.camel.job.JobPhase;
+import dev.nanobanana.camel.job.JobState;
 
 /** What the ledger counts against the budget, told once and run on each database it supports. */
 abstract class LedgerBudgetBehaviour extends LedgerOnDatabase {

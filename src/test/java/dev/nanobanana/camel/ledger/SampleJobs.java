@@ -14,6 +14,7 @@ import dev.nanobanana.camel.job.JobDraft;
 import dev.nanobanana.camel.runpod.RunpodResult;
 import dev.nanobanana.camel.runpod.RunpodStatus;
 import dev.nanobanana.camel.runpod.RunsyncRequest;
+import dev.nanobanana.camel.job.JobState;
 
 /** Jobs as the routes make them, from a job file in the inbox to a delivered image. */
 final class SampleJobs {
@@ -42,7 +43,7 @@ final class SampleJobs {
                 .put("aspect_ratio", "3:2");
         fields.putArray("images").add(job.images().get(0)).add(job.images().get(1));
         return JobState.received(JobDraft.of(id, "shoes.json", fields), at)
-                .withJob(job, RunsyncRequest.of(job));
+                .withJob(job, job.request());
     }
 
     static JobState received(String id, Instant at) {

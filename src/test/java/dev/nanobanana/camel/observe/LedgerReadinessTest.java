@@ -8,7 +8,7 @@ import java.util.Map;
 import org.apache.camel.health.HealthCheck;
 import org.junit.jupiter.api.Test;
 
-import dev.nanobanana.camel.KnownSecrets;
+import dev.nanobanana.camel.settings.KnownSecrets;
 import dev.nanobanana.camel.ledger.JobLedger;
 import dev.nanobanana.camel.ledger.TestPostgres;
 

@@ -19,13 +19,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.nanobanana.camel.KnownSecrets;
-import dev.nanobanana.camel.JobExchange;
+import dev.nanobanana.camel.settings.KnownSecrets;
+import dev.nanobanana.camel.pipeline.JobExchange;
 import dev.nanobanana.camel.job.EditJob;
 import dev.nanobanana.camel.job.JobDraft;
-import dev.nanobanana.camel.ledger.JobKey;
+import dev.nanobanana.camel.job.JobKey;
 import dev.nanobanana.camel.ledger.JobLedger;
-import dev.nanobanana.camel.ledger.JobState;
+import dev.nanobanana.camel.job.JobState;
 import dev.nanobanana.camel.runpod.RunpodResult;
 import dev.nanobanana.camel.runpod.RunpodStatus;
 import dev.nanobanana.camel.runpod.RunsyncRequest;
@@ -114,6 +114,6 @@ class StatusBoardTest {
         EditJob job = new EditJob(id, "make it " + id, List.of("https://images.test/a.png"), "1k", null, "png", false,
                 "batch.json");
         return JobState.received(JobDraft.of(id, "batch.json", JSON.createObjectNode().put("id", id)), NOW)
-                .withJob(job, RunsyncRequest.of(job));
+                .withJob(job, job.request());
     }
 }

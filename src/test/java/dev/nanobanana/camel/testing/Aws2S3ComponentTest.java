@@ -282,7 +282,7 @@ class Aws2S3ComponentTest {
 
             // one WARN per failed poll (after the SDK's own 3 retries), from the scheduled consumer's poll strategy
             assertThat(log.lines()).isNotEmpty().allSatisfy(line -> assertThat(line)
-                    .startsWith("WARN org.apache.camel.component.aws2.s3.AWS2S3Consumer Failed polling endpoint: aws2-s3://"
+                    .startsWith("WARN AWS2S3Consumer Failed polling endpoint: aws2-s3://"
                             + BUCKET)
                     .contains("Will try again at next poll", "Unable to execute HTTP request", "Connection refused"));
         }
@@ -298,7 +298,7 @@ class Aws2S3ComponentTest {
                     + "?amazonS3Client=#s3&prefix=inbox/&delimiter=/" + "&delay=100").process(e -> { })));
             assertThat(plainStart).isInstanceOf(FailedToStartRouteException.class)
                     .hasMessageContaining("Unable to execute HTTP request");
-            assertThat(log.text()).startsWith("ERROR org.apache.camel.impl.engine.AbstractCamelContext Error starting"
+            assertThat(log.text()).startsWith("ERROR AbstractCamelContext Error starting"
                     + " CamelContext");
         } finally {
             s3.restart();

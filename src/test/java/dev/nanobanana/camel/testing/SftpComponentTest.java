@@ -121,13 +121,13 @@ class SftpComponentTest {
             // at WARN the consumer says only that it cannot log in; why (JSch's "Auth fail") it says at DEBUG
             String server = "sftp://" + sftp.username() + "@127.0.0.1:" + sftp.port();
             assertThat(log.lines()).filteredOn(line -> line.startsWith("WARN")).containsExactly(
-                    "WARN org.apache.camel.component.file.remote.SftpConsumer Error auto creating directory: inbox due"
+                    "WARN SftpConsumer Error auto creating directory: inbox due"
                             + " Cannot connect to " + server + ". This exception is ignored."
                             + " | org.apache.camel.component.file.GenericFileOperationFailedException: Cannot connect to "
                             + server + " | com.jcraft.jsch.JSchException: " + authFailOf(log),
-                    "WARN org.apache.camel.component.file.remote.RemoteFileConsumer Cannot connect/login to: " + server
+                    "WARN RemoteFileConsumer Cannot connect/login to: " + server
                             + ". Will skip this poll.",
-                    "WARN org.apache.camel.component.file.remote.RemoteFileProducer Writing file failed with: Cannot"
+                    "WARN RemoteFileProducer Writing file failed with: Cannot"
                             + " connect to " + server);
             assertThat(log.lines()).anySatisfy(line -> assertThat(line).startsWith("DEBUG").contains(
                     "Cannot connect/login to: " + server, "com.jcraft.jsch.JSchException: Auth fail for methods"));
@@ -192,7 +192,7 @@ class SftpComponentTest {
             sftp.start();
 
             await().atMost(WAIT).until(() -> taken.contains("after.json=2"));
-            assertThat(log.lines()).containsExactly("WARN org.apache.camel.component.file.remote.RemoteFileConsumer"
+            assertThat(log.lines()).containsExactly("WARN RemoteFileConsumer"
                     + " Cannot connect/login to: sftp://" + sftp.username() + "@127.0.0.1:" + sftp.port()
                     + ". Will skip this poll.");
         }
@@ -220,7 +220,7 @@ class SftpComponentTest {
 
             // starting the route tried once to create the folder; each failed poll still logs, too
             assertThat(log.lines().get(0)).startsWith(
-                    "WARN org.apache.camel.component.file.remote.SftpConsumer Error auto creating directory: inbox");
+                    "WARN SftpConsumer Error auto creating directory: inbox");
             assertThat(log.text()).contains("Trying to recover by force disconnecting from remote server");
         }
         assertThat(failures).allSatisfy(message -> assertThat(message)

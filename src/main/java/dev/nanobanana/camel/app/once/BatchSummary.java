@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
-import dev.nanobanana.camel.cost.BudgetCap;
+import dev.nanobanana.camel.settings.BudgetCap;
 
 /**
  * What a one-shot batch ({@code --once}) did, for a person or a report to show: each job that completed or failed,

@@ -11,14 +11,14 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Route;
 import org.apache.camel.support.RoutePolicySupport;
 
-import dev.nanobanana.camel.JobExchange;
+import dev.nanobanana.camel.pipeline.JobExchange;
 import dev.nanobanana.camel.app.once.BatchProgress.Counts;
 import dev.nanobanana.camel.app.once.BatchSummary.CompletedJob;
 import dev.nanobanana.camel.app.once.BatchSummary.FailedJob;
 import dev.nanobanana.camel.job.JobOutcome;
-import dev.nanobanana.camel.job.JobOutcomes;
-import dev.nanobanana.camel.ledger.JobPhase;
-import dev.nanobanana.camel.ledger.JobState;
+import dev.nanobanana.camel.pipeline.JobOutcomes;
+import dev.nanobanana.camel.job.JobPhase;
+import dev.nanobanana.camel.job.JobState;
 import dev.nanobanana.camel.runpod.RunpodResult;
 import dev.nanobanana.camel.sink.SinkPlaces;
 

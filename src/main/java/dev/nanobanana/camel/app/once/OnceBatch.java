@@ -16,14 +16,14 @@ import org.apache.camel.spi.RoutePolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.nanobanana.camel.JobSlots;
-import dev.nanobanana.camel.KnownSecrets;
-import dev.nanobanana.camel.NanoBananaRoutes;
-import dev.nanobanana.camel.NanoBananaSettings;
+import dev.nanobanana.camel.pipeline.JobSlots;
+import dev.nanobanana.camel.settings.KnownSecrets;
+import dev.nanobanana.camel.pipeline.NanoBananaRoutes;
+import dev.nanobanana.camel.settings.NanoBananaSettings;
 import dev.nanobanana.camel.app.once.BatchSummary.BudgetStop;
 import dev.nanobanana.camel.app.once.BatchSummary.SourceTrouble;
-import dev.nanobanana.camel.cost.BudgetGate;
-import dev.nanobanana.camel.ledger.LedgerClerk;
+import dev.nanobanana.camel.pipeline.BudgetGate;
+import dev.nanobanana.camel.pipeline.LedgerClerk;
 import dev.nanobanana.camel.sink.SinkPlaces;
 import dev.nanobanana.camel.status.ContactSheet;
 

@@ -19,7 +19,7 @@ import org.apache.camel.support.LifecycleStrategySupport;
 import org.apache.camel.support.RoutePolicySupport;
 import org.apache.camel.support.ScheduledBatchPollingConsumer;
 
-import dev.nanobanana.camel.SourcePollStrategy;
+import dev.nanobanana.camel.source.SourcePollStrategy;
 import dev.nanobanana.camel.app.once.BatchSummary.SourceTrouble;
 
 /**

@@ -18,7 +18,7 @@ import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import dev.nanobanana.camel.JobExchange;
+import dev.nanobanana.camel.pipeline.JobExchange;
 import dev.nanobanana.camel.app.once.BatchSummary.CompletedJob;
 import dev.nanobanana.camel.app.once.BatchSummary.FailedJob;
 import dev.nanobanana.camel.job.JobOutcome;

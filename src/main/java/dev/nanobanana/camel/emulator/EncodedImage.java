@@ -1,5 +1,0 @@
-package dev.nanobanana.camel.emulator;
-
-/** The encoded bytes of a finished job's image; the array is never changed once made. */
-record EncodedImage(OutputFormat format, byte[] bytes) {
-}

@@ -1,0 +1,84 @@
+package dev.nanobanana.camel.pipeline;
+
+import java.io.IOException;
+import java.time.Clock;
+
+import org.apache.camel.LoggingLevel;
+import org.apache.camel.builder.RouteConfigurationBuilder;
+import org.apache.camel.http.base.HttpOperationFailedException;
+import org.apache.camel.model.RouteConfigurationDefinition;
+
+import dev.nanobanana.camel.ledger.ClaimLostException;
+import dev.nanobanana.camel.ledger.LedgerException;
+import dev.nanobanana.camel.observe.JobMetrics;
+import dev.nanobanana.camel.settings.NanoBananaSettings;
+
+/**
+ * How a job's failures are handled, in one place: the failures that {@link JobFailure} says are transient are retried with exponential backoff
+ * and jitter (or the server's {@code Retry-After}), up to {@code nanobanana.retry.max-attempts} attempts; an image
+ * that is paid for is tried for a while longer ({@link PaidImageRetries}); everything else is final at once. Every failure ends in the failed sink. Routes opt in with
+ * {@code routeConfigurationId("nanobanana-error-handling")}.
+ */
+public class NanoBananaErrorHandling extends RouteConfigurationBuilder {
+
+    public static final String ID = "nanobanana-error-handling";
+
+    private final NanoBananaSettings given;
+
+    /** Reads the retry settings from the context's properties. */
+    public NanoBananaErrorHandling() {
+        this(null);
+    }
+
+    public NanoBananaErrorHandling(NanoBananaSettings settings) {
+        this.given = settings;
+    }
+
+    @Override
+    public void configuration() {
+        NanoBananaSettings settings = given != null ? given : NanoBananaSettings.from(getContext());
+        RouteConfigurationDefinition configuration = routeConfiguration(ID);
+        PaidImageRetries paidImages = new PaidImageRetries(settings.retryPaidImageFor(), Clock.systemUTC());
+        // a job waiting for its next attempt holds no thread
+        configuration.errorHandler(defaultErrorHandler().asyncDelayedRedelivery().onExceptionOccurred(
+                new RetryBookkeeping(settings.retryMaxAttempts(), settings.retryMaxDelay(), settings.resubmitInDoubt(),
+                        paidImages, Clock.systemUTC(), JobMetrics.of(getContext())::retried)));
+
+        // another instance took the job over (this one's lease ran out): it is that instance's to finish
+        configuration.onException(ClaimLostException.class)
+                .handled(true)
+                .log(LoggingLevel.WARN, "Job ${exchangeProperty." + JobExchange.JOB_ID + "} was taken over by another "
+                                        + "instance while this one was slow to renew its lease: left to it");
+
+        configuration.onException(Exception.class)
+                .onWhen(PaidImageRetries::applies)
+                .retryWhile(paidImages::shouldRetry)
+                .redeliveryDelay(settings.retryInitialDelay().toMillis())
+                .useExponentialBackOff()
+                .backOffMultiplier(settings.retryMultiplier())
+                .maximumRedeliveryDelay(settings.retryMaxDelay().toMillis())
+                .useCollisionAvoidance()
+                .asyncDelayedRedelivery()
+                .logRetryAttempted(false)
+                .handled(true)
+                .to(NanoBananaRoutes.FAILED_SINK);
+
+        configuration.onException(IOException.class, HttpOperationFailedException.class, LedgerException.class)
+                .onWhen(exchange -> !PaidImageRetries.applies(exchange)
+                                    && JobFailure.of(exchange).isTransient(settings.resubmitInDoubt()))
+                .maximumRedeliveries(settings.retryMaxAttempts() - 1)
+                .redeliveryDelay(settings.retryInitialDelay().toMillis())
+                .useExponentialBackOff()
+                .backOffMultiplier(settings.retryMultiplier())
+                .maximumRedeliveryDelay(settings.retryMaxDelay().toMillis())
+                .useCollisionAvoidance()
+                .asyncDelayedRedelivery()
+                // RetryBookkeeping says which job is retried, and why
+                .logRetryAttempted(false)
+                .handled(true)
+                .to(NanoBananaRoutes.FAILED_SINK);
+        configuration.onException(Exception.class)
+                .handled(true)
+                .to(NanoBananaRoutes.FAILED_SINK);
+    }
+}

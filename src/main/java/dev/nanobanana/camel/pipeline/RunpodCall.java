@@ -1,0 +1,189 @@
+package dev.nanobanana.camel.pipeline;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.CompletionException;
+import java.util.function.Consumer;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.AsyncCallback;
+import org.apache.camel.Exchange;
+import org.apache.camel.support.AsyncProcessorSupport;
+
+import dev.nanobanana.camel.settings.KnownSecrets;
+import dev.nanobanana.camel.job.JobStep;
+import dev.nanobanana.camel.job.JobState;
+import dev.nanobanana.camel.sink.ImageSpool;
+import dev.nanobanana.camel.runpod.AnswerBody;
+import dev.nanobanana.camel.runpod.InlineImage;
+import dev.nanobanana.camel.runpod.RunpodAnswer;
+import dev.nanobanana.camel.runpod.RunpodClient;
+import dev.nanobanana.camel.runpod.RunpodProtocolException;
+import dev.nanobanana.camel.runpod.RunpodResponses;
+import dev.nanobanana.camel.runpod.RunpodResult;
+import dev.nanobanana.camel.runpod.RunsyncRequest;
+import dev.nanobanana.camel.runpod.SubmitMode;
+
+/**
+ * One call to RunPod's API about a job (submit, poll or cancel), made without holding a thread while RunPod answers.
+ * The answer becomes the job's result; a base64 image in it goes straight into the spool. A status that is not 2xx
+ * fails the exchange with Camel's {@link org.apache.camel.http.base.HttpOperationFailedException}, for the error
+ * handler to retry or record. What RunPod says in words (its error, an error body) has the known secrets masked here,
+ * where it comes in: an error may quote the API key, and from here it goes to the ledger, records and logs.
+ */
+public final class RunpodCall extends AsyncProcessorSupport {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The request as it goes on the wire, which may differ from the job's (say, a presigned URL for an S3 image). */
+    @FunctionalInterface
+    public interface WireRequest {
+        RunsyncRequest of(Exchange exchange) throws Exception;
+    }
+
+    /**
+     * What every call of a runtime shares.
+     *
+     * @param after writes the job's state once RunPod has answered; a failure must not fail the step
+     * @param secrets masked in RunPod's errors
+     */
+    public record Calls(RunpodClient client, ImageSpool spool, JobSlots slots, Clock clock, SubmitMode mode,
+            Consumer<Exchange> after, KnownSecrets secrets) {
+
+        /** Submits the job's request, as the wire request makes it. */
+        public RunpodCall submit(WireRequest wireRequest) {
+            return new RunpodCall(JobStep.SUBMIT, wireRequest, this);
+        }
+
+        /** {@code GET /status/{id}}. */
+        public RunpodCall poll() {
+            return new RunpodCall(JobStep.POLL, null, this);
+        }
+
+        /** {@code POST /cancel/{id}}. */
+        public RunpodCall cancel() {
+            return new RunpodCall(JobStep.CANCEL, null, this);
+        }
+    }
+
+    private final JobStep step;
+    private final WireRequest wireRequest;
+    private final Calls calls;
+
+    private RunpodCall(JobStep step, WireRequest wireRequest, Calls calls) {
+        this.step = step;
+        this.wireRequest = wireRequest;
+        this.calls = calls;
+    }
+
+    @Override
+    public boolean process(Exchange exchange, AsyncCallback callback) {
+        exchange.setProperty(JobExchange.STEP, step);
+        String path;
+        byte[] body = null;
+        String method = "POST";
+        try {
+            JobState state = JobExchange.state(exchange);
+            switch (step) {
+                case SUBMIT -> {
+                    // the ledger holds the job as submitting since the budget counted it (BudgetGate): after a crash
+                    // from here on, its outcome is in doubt
+                    path = calls.mode().path();
+                    body = JSON.writeValueAsBytes(wireRequest.of(exchange));
+                }
+                case POLL -> {
+                    path = "/status/" + state.result().id();
+                    method = "GET";
+                }
+                default -> path = "/cancel/" + state.result().id();
+            }
+        } catch (Exception e) {
+            exchange.setException(e);
+            callback.done(true);
+            return true;
+        }
+        String uri = calls.client().endpointUrl() + path;
+        calls.client().call(method, path, body).whenComplete((response, error) -> {
+            try {
+                if (error != null) {
+                    Throwable cause = error instanceof CompletionException && error.getCause() != null
+                            ? error.getCause() : error;
+                    if (step == JobStep.SUBMIT && new JobFailure(cause, step).leavesOutcomeUnknown()) {
+                        // this request may have been charged: one sent again is counted again
+                        exchange.removeProperty(JobExchange.COUNTED);
+                    }
+                    throw cause;
+                }
+                answered(exchange, uri, response);
+            } catch (Throwable failure) {
+                exchange.setException(failure);
+            }
+            callback.done(false);
+        });
+        return false;
+    }
+
+    private void answered(Exchange exchange, String uri, HttpResponse<AnswerBody> response) throws Exception {
+        try (AnswerBody body = response.body()) {
+            int status = response.statusCode();
+            if (status == 429) {
+                calls.slots().throttled();
+            }
+            if (status < 200 || status > 299) {
+                throw RunpodClient.failed(uri, status, response.headers().map(),
+                        calls.secrets().mask(body.excerpt(RunpodClient.ERROR_BODY_CHARS)));
+            }
+            JobState state = JobExchange.state(exchange);
+            RunpodAnswer answer = read(body);
+            RunpodResult previous = state.result();
+            if (previous != null && !previous.id().equals(answer.result().id())) {
+                throw new RunpodProtocolException("RunPod answered about job " + answer.result().id()
+                                                  + " when asked about " + previous.id());
+            }
+            exchange.setProperty(JobExchange.STATE, state.answered(answer.result()));
+            if (step == JobStep.SUBMIT) {
+                calls.slots().succeeded();
+            }
+            if (step == JobStep.SUBMIT || previous.status() != answer.result().status()) {
+                calls.after().accept(exchange);
+            }
+            if (answer.inline() != null && answer.result().isCompleted()) {
+                keepInlineImage(exchange, body, answer.inline());
+                calls.after().accept(exchange);
+            }
+        }
+        JobExchange.stepSucceeded(exchange);
+    }
+
+    /** The answer, with the secrets masked in its error and in what a protocol failure quotes of it. */
+    private RunpodAnswer read(AnswerBody body) throws Exception {
+        RunpodAnswer answer;
+        try {
+            answer = RunpodResponses.read(body);
+        } catch (RunpodProtocolException e) {
+            throw new RunpodProtocolException(calls.secrets().mask(e.getMessage()));
+        }
+        RunpodResult result = answer.result();
+        return result.error() == null ? answer
+                : new RunpodAnswer(result.withError(calls.secrets().mask(result.error())), answer.inline());
+    }
+
+    /** Decodes base64 output into the spool: from here on the image is kept, whatever happens to its delivery. */
+    private void keepInlineImage(Exchange exchange, AnswerBody body, InlineImage inline) throws Exception {
+        exchange.setProperty(JobExchange.STEP, JobStep.DOWNLOAD);
+        Path incoming = calls.spool().incoming();
+        try {
+            inline.decodeTo(body, incoming);
+            JobState state = JobExchange.state(exchange);
+            exchange.setProperty(JobExchange.STATE, state.kept(calls.spool().keep(incoming, keptName(state))));
+        } finally {
+            ImageSpool.discard(incoming);
+        }
+    }
+
+    /** The name of a job's image in the spool: its RunPod id, unique across sources and restarts. */
+    public static String keptName(JobState state) {
+        return state.result().id() + "." + state.job().imageExtension();
+    }
+}

@@ -1,0 +1,24 @@
+package dev.nanobanana.camel.runpod;
+
+import java.math.BigDecimal;
+
+/**
+ * What RunPod charges for one image, in USD, by resolution: the price a job is counted at against the budget from the
+ * moment it is submitted until RunPod says what it cost, and what a dry run prices it at.
+ */
+public record PriceTable(BigDecimal usd1k, BigDecimal usd2k, BigDecimal usd4k) {
+
+    /** RunPod's prices for Nano Banana 2 Edit. */
+    public static final PriceTable RUNPOD = new PriceTable(new BigDecimal("0.0875"), new BigDecimal("0.13"),
+            new BigDecimal("0.175"));
+
+    /** The price of a job of this resolution ({@code 1k}, {@code 2k} or {@code 4k}, as validated). */
+    public BigDecimal priceOf(String resolution) {
+        return switch (resolution) {
+            case "1k" -> usd1k;
+            case "2k" -> usd2k;
+            case "4k" -> usd4k;
+            default -> throw new IllegalArgumentException("no price for resolution \"" + resolution + "\"");
+        };
+    }
+}

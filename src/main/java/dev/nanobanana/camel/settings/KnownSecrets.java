@@ -1,0 +1,105 @@
+package dev.nanobanana.camel.settings;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import org.apache.camel.CamelContext;
+
+/**
+ * The values of the settings that are secrets (the API key, the S3 keys, the SFTP password and passphrase, the ledger
+ * password, also when it is written in the ledger's URL, and the status page's token), and the one step that masks
+ * them in text that came from elsewhere: an error RunPod answered, an exception's message, a record, a log line, a
+ * health check. Whatever such a text quotes, the value shows as {@value #MASK}.
+ */
+public record KnownSecrets(List<String> values) {
+
+    /** The name a context's secrets are bound under, by {@link NanoBananaRoutes}. */
+    public static final String BOUND_AS = "nanobananaKnownSecrets";
+    /**
+     * Shorter values are not masked: they would mask ordinary letters and words in every text (a password "ab" in
+     * every "about"), and are no secret worth the name.
+     */
+    public static final int SHORTEST = 4;
+    public static final String MASK = "****";
+
+    private static final List<String> KEYS = List.of("api-key", "ledger.password", "s3.access-key", "s3.secret-key",
+            "sftp.password", "sftp.private-key-passphrase", "status.token");
+    /** {@code password=...} in a JDBC URL: PostgreSQL's {@code ?password=}, H2's {@code ;PASSWORD=}. */
+    private static final Pattern URL_PASSWORD = Pattern.compile("(?i)[?&;]password=([^&;]+)");
+
+    public KnownSecrets {
+        values = values.stream().filter(Objects::nonNull).filter(value -> value.length() >= SHORTEST).distinct()
+                // the longest first, so that a secret that holds another is masked whole
+                .sorted(Comparator.comparingInt(String::length).reversed())
+                .toList();
+    }
+
+    /** The secrets of the context's {@code nanobanana.*} settings. */
+    public static KnownSecrets of(NanoBananaProperties properties) {
+        return new KnownSecrets(Stream.concat(KEYS.stream().map(properties::text),
+                Stream.of(passwordIn(properties.text("ledger.url")))).toList());
+    }
+
+    /** The secrets of the context's settings, and those of settings given in code (such as the key in use). */
+    public static KnownSecrets of(NanoBananaProperties properties, NanoBananaSettings settings) {
+        return new KnownSecrets(Stream.concat(of(properties).values().stream(), Stream.of(settings.apiKey(),
+                settings.ledgerPassword(), passwordIn(settings.ledgerUrl()))).toList());
+    }
+
+    /** The context's secrets: those its {@link NanoBananaRoutes} bound, else those of its properties. */
+    public static KnownSecrets in(CamelContext context) {
+        KnownSecrets bound = context.getRegistry().lookupByNameAndType(BOUND_AS, KnownSecrets.class);
+        return bound != null ? bound : of(new NanoBananaProperties(context));
+    }
+
+    public String mask(String text) {
+        if (text == null) {
+            return null;
+        }
+        String masked = text;
+        for (String secret : values) {
+            masked = masked.replace(secret, MASK);
+        }
+        return masked;
+    }
+
+    /** A copy of the tree with every text in it masked, keys included. */
+    public JsonNode mask(JsonNode tree) {
+        return mask(tree, UnaryOperator.identity());
+    }
+
+    /** A copy of the tree with every text in it, keys included, masked and then changed by {@code then}. */
+    public JsonNode mask(JsonNode tree, UnaryOperator<String> then) {
+        if (tree instanceof ObjectNode object) {
+            ObjectNode copy = object.objectNode();
+            for (Map.Entry<String, JsonNode> field : object.properties()) {
+                copy.set(then.apply(mask(field.getKey())), mask(field.getValue(), then));
+            }
+            return copy;
+        }
+        if (tree instanceof ArrayNode array) {
+            ArrayNode copy = array.arrayNode();
+            array.forEach(element -> copy.add(mask(element, then)));
+            return copy;
+        }
+        if (tree != null && tree.isTextual()) {
+            return TextNode.valueOf(then.apply(mask(tree.asText())));
+        }
+        return tree;
+    }
+
+    private static String passwordIn(String jdbcUrl) {
+        Matcher password = URL_PASSWORD.matcher(jdbcUrl == null ? "" : jdbcUrl);
+        return password.find() ? password.group(1) : null;
+    }
+}

@@ -1,0 +1,5 @@
+package dev.nanobanana.emulator;
+
+/** The encoded bytes of a finished job's image; the array is never changed once made. */
+record EncodedImage(OutputFormat format, byte[] bytes) {
+}

@@ -1,0 +1,78 @@
+package dev.nanobanana.camel.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.Properties;
+
+import ch.qos.logback.classic.Level;
+import org.apache.camel.CamelContext;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import dev.nanobanana.emulator.Fault;
+import dev.nanobanana.emulator.Operation;
+import dev.nanobanana.camel.testing.PipelineTestSupport;
+import dev.nanobanana.camel.testing.LogCapture;
+
+/**
+ * A job admitted and never sent cost nothing: whatever holds it back (a slot, the budget) and whatever happens to its
+ * instance, it is sent once, and every file that waits for it ends as it does.
+ */
+class UnsentJobsTest extends PipelineTestSupport {
+
+    /** Long enough that the next instance finds the job still leased, and waits for it. */
+    static final Duration LEASE = Duration.ofSeconds(8);
+
+    @RegisterExtension
+    final LogCapture logs = new LogCapture(Level.INFO);
+
+    @Test
+    void aJobLeftUnsentByAnInstanceThatStoppedRenewingItsLeaseRunsOnceOnTheInstanceWhoseFileWaitsForIt()
+            throws Exception {
+        context.stop();
+        // a cap below the price of one job: the job is admitted, then held back unsent
+        CamelContext gone = startInstance(instance("instance-gone", "0.05"));
+        drop("shoe.json", PipelineTest.job("\"id\": \"shoe\""));
+        await().atMost(WAIT).until(() -> BudgetTest.budget(gone).waitingJobs() == 1);
+        // its lease on the job is renewed no more: what a crash leaves in the ledger
+        gone.stop();
+        assertThat(emulator.requests(Operation.RUNSYNC)).isEmpty();
+
+        startInstance(instance("instance-next", ""));
+
+        processed(".done", "shoe.json");
+        awaitFile(completed.resolve("shoe.png"));
+        assertThat(emulator.requests(Operation.RUNSYNC)).as("sent once").hasSize(1);
+        assertThat(logs.lines()).anyMatch(line -> line.contains("Job inbox/shoe is on its way already"));
+        assertThat(logs.lines(Level.WARN)).anyMatch(line -> line.contains("Job inbox/shoe was received by "
+                + "instance-gone, which stopped renewing its lease before sending it: sent from here, once"));
+    }
+
+    @Test
+    void theSameJobInTwoFilesWaitingForASlotIsSentOnceAndBothFilesEndAsItDoes() throws Exception {
+        for (int i = 0; i < 4; i++) {
+            emulator.inject(Operation.RUNSYNC, Fault.jobRunsFor(Duration.ofSeconds(3)));
+        }
+        drop("busy.yaml", BudgetTest.batchOf("busy", "1k", "1k", "1k", "1k"));
+        await().atMost(WAIT).until(() -> emulator.requests(Operation.RUNSYNC).size() == 4);
+        // every slot is taken: both files' twin is admitted and waits for one
+        String twin = PipelineTest.job("\"id\": \"twin\"");
+        drop("first.json", twin);
+        drop("second.json", twin);
+
+        processed(".done", "first.json");
+        processed(".done", "second.json");
+        processed(".done", "busy.yaml");
+        assertThat(emulator.requests(Operation.RUNSYNC)).as("the 4 busy jobs and the twin once").hasSize(5);
+    }
+
+    private Properties instance(String id, String maxUsd) {
+        Properties settings = settings();
+        settings.setProperty("nanobanana.instance-id", id);
+        settings.setProperty("nanobanana.budget.max-usd", maxUsd);
+        settings.setProperty("nanobanana.ledger.lease", LEASE.toSeconds() + "s");
+        return settings;
+    }
+}

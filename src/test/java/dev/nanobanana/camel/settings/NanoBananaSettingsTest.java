@@ -1,0 +1,74 @@
+package dev.nanobanana.camel.settings;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+import java.time.Duration;
+import java.util.Properties;
+
+import org.apache.camel.impl.DefaultCamelContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class NanoBananaSettingsTest {
+
+    private final DefaultCamelContext context = new DefaultCamelContext();
+
+    @AfterEach
+    void clearSystemProperty() throws Exception {
+        System.clearProperty("nanobanana.poll.deadline");
+        context.close();
+    }
+
+    private NanoBananaSettings settings(String... keysAndValues) {
+        Properties properties = new Properties();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            properties.setProperty(keysAndValues[i], keysAndValues[i + 1]);
+        }
+        context.getPropertiesComponent().setInitialProperties(properties);
+        return NanoBananaSettings.from(context);
+    }
+
+    @Test
+    void withNothingConfiguredTheDefaultsApply() {
+        NanoBananaSettings settings = settings();
+
+        assertThat(settings.endpointUrl()).isEqualTo("https://api.runpod.ai/v2/google-nano-banana-2-edit");
+        assertThat(settings.concurrency()).isEqualTo(8);
+        assertThat(settings.readTimeout()).isEqualTo(Duration.ofSeconds(150));
+        assertThat(settings.pollDeadline()).isEqualTo(Duration.ofMinutes(15));
+    }
+
+    @Test
+    void aSystemPropertyOverridesTheConfiguration() {
+        System.setProperty("nanobanana.poll.deadline", "2m30s");
+
+        assertThat(settings("nanobanana.poll.deadline", "5m").pollDeadline()).isEqualTo(Duration.ofSeconds(150));
+    }
+
+    @Test
+    void anUnusableValueIsRefusedNamingItsKey() {
+        assertThatIllegalArgumentException().isThrownBy(() -> settings("nanobanana.concurrency", "lots"))
+                .withMessage("nanobanana.concurrency must be a whole number of at least 1, not \"lots\"");
+        assertThatIllegalArgumentException().isThrownBy(() -> settings("nanobanana.retry.max-delay", "soon"))
+                .withMessage("nanobanana.retry.max-delay must be a duration such as 500, 10s or 2m, not \"soon\"");
+    }
+
+    @Test
+    void readinessMustBeLookedAtWhileTheProgressLineMayBeTurnedOff() {
+        assertThatIllegalArgumentException().isThrownBy(() -> settings("nanobanana.health.interval", "0"))
+                .withMessage("nanobanana.health.interval must be a duration above zero, such as 15s");
+        assertThat(settings("nanobanana.progress.interval", "0").progressInterval()).isZero();
+        assertThat(settings().healthInterval()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(settings().progressInterval()).isEqualTo(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void theApiKeyIsNeverPrinted() {
+        NanoBananaSettings settings = settings("nanobanana.api-key", "rpa_PRINTED_NEVER",
+                "nanobanana.endpoint-url", "http://127.0.0.1:9/v2/x/");
+
+        assertThat(settings.toString()).doesNotContain("rpa_PRINTED_NEVER").contains("apiKey=****");
+        assertThat(settings.endpointUrl()).isEqualTo("http://127.0.0.1:9/v2/x");
+    }
+}
