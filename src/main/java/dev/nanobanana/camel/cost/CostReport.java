@@ -10,10 +10,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
+import dev.nanobanana.camel.json.Json;
 import dev.nanobanana.camel.ledger.JobLedger;
 import dev.nanobanana.camel.ledger.Spending;
 
@@ -26,9 +24,6 @@ import dev.nanobanana.camel.ledger.Spending;
 public record CostReport(LocalDate firstDay, LocalDate lastDay, List<Spending.DailyCost> days,
         List<SourceCost> sources, BigDecimal totalUsd, long jobsInFlight, BigDecimal inFlightUsd) {
 
-    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-            .enable(SerializationFeature.INDENT_OUTPUT);
 
     /** What the jobs of one source cost over the report's days. */
     public record SourceCost(String source, long jobs, BigDecimal costUsd) {
@@ -62,7 +57,7 @@ public record CostReport(LocalDate firstDay, LocalDate lastDay, List<Spending.Da
 
     public String json() {
         try {
-            return JSON.writeValueAsString(this);
+            return Json.PRETTY.writeValueAsString(this);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("the cost report cannot be written as JSON", e);
         }

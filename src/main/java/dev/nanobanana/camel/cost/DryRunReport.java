@@ -8,8 +8,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.nanobanana.camel.json.Json;
+
 
 /**
  * What a dry run found in the inbox: the jobs that would be sent and their prices, their total, and the jobs that would
@@ -20,7 +20,6 @@ public record DryRunReport(String inbox, List<PricedJob> jobs, List<InvalidJob> 
     public static final String JSON_FILE = "dry-run.json";
     public static final String TEXT_FILE = "dry-run.txt";
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /** A valid job, what it would cost. */
     public record PricedJob(String file, String id, String resolution, BigDecimal priceUsd) {
@@ -33,7 +32,7 @@ public record DryRunReport(String inbox, List<PricedJob> jobs, List<InvalidJob> 
     /** Writes both forms into {@code folder}, each to a temporary name first, so that no reader sees half a report. */
     public void writeTo(Path folder) throws IOException {
         Files.createDirectories(folder);
-        write(folder.resolve(JSON_FILE), JSON.writeValueAsString(this) + "\n");
+        write(folder.resolve(JSON_FILE), Json.PRETTY.writeValueAsString(this) + "\n");
         write(folder.resolve(TEXT_FILE), table());
     }
 

@@ -8,17 +8,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.nanobanana.camel.json.Json;
 import dev.nanobanana.camel.runpod.RunsyncRequest;
 
 /**
@@ -33,14 +29,6 @@ public class JobReader {
     private static final int MAX_CHARS = 64 * 1024 * 1024;
     private static final int MB = 1024 * 1024;
     private static final int LISTED_FIELDS = 5;
-    private static final StreamReadConstraints LIMITS = StreamReadConstraints.builder()
-            .maxStringLength(MAX_CHARS)
-            .build();
-    private static final ObjectMapper JSON = JsonMapper.builder(JsonFactory.builder()
-                    .streamReadConstraints(LIMITS)
-                    .build())
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .build();
     private static final YamlTree YAML = new YamlTree(MAX_CHARS, RunsyncRequest.MAX_BYTES);
 
     /** Reads a job file; job ids default to the file's name. */
@@ -69,7 +57,7 @@ public class JobReader {
 
     private static JsonNode json(byte[] content) throws UnreadableJobFile {
         try {
-            return JSON.readTree(content);
+            return Json.STRICT.readTree(content);
         } catch (StreamConstraintsException e) {
             throw new UnreadableJobFile(beyondLimit(e));
         } catch (JsonProcessingException e) {
@@ -92,13 +80,13 @@ public class JobReader {
                     where.isEmpty() ? "" : " (the value" + where + ")", RunsyncRequest.MAX_BYTES / MB);
         }
         if (message.contains("getMaxNameLength")) {
-            return "holds a field name longer than " + LIMITS.getMaxNameLength() + " characters" + where;
+            return "holds a field name longer than " + Json.MAPPER.getFactory().streamReadConstraints().getMaxNameLength() + " characters" + where;
         }
         if (message.contains("getMaxNestingDepth")) {
-            return "nests lists and objects more than " + LIMITS.getMaxNestingDepth() + " levels deep" + where;
+            return "nests lists and objects more than " + Json.MAPPER.getFactory().streamReadConstraints().getMaxNestingDepth() + " levels deep" + where;
         }
         if (message.contains("getMaxNumberLength")) {
-            return "holds a number longer than " + LIMITS.getMaxNumberLength() + " digits" + where;
+            return "holds a number longer than " + Json.MAPPER.getFactory().streamReadConstraints().getMaxNumberLength() + " digits" + where;
         }
         return "is beyond a limit of the JSON reader" + where + ": " + UnreadableJobFile.excerpt(message);
     }

@@ -8,11 +8,10 @@ import java.util.Optional;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import org.apache.camel.Exchange;
 import org.apache.camel.http.base.HttpOperationFailedException;
 
+import dev.nanobanana.camel.json.Json;
 import dev.nanobanana.camel.job.JobStep;
 import dev.nanobanana.camel.settings.KnownSecrets;
 import dev.nanobanana.camel.job.JobDraft;
@@ -30,7 +29,6 @@ import dev.nanobanana.camel.sink.RecordCopy;
  */
 public class ErrorRecords {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper().registerModule(new JavaTimeModule());
 
     private final Clock clock;
     private final KnownSecrets secrets;
@@ -43,7 +41,7 @@ public class ErrorRecords {
     public ErrorRecord of(Exchange exchange) {
         ErrorRecord record = unmasked(exchange);
         try {
-            return MAPPER.treeToValue(secrets.mask(MAPPER.<JsonNode>valueToTree(record)), ErrorRecord.class);
+            return Json.MAPPER.treeToValue(secrets.mask(Json.MAPPER.<JsonNode>valueToTree(record)), ErrorRecord.class);
         } catch (JsonProcessingException | IllegalArgumentException e) {
             // the message would quote the record: the secrets in it among the rest
             throw new IllegalStateException("the error record of job " + record.jobId() + " could not be masked", e);
@@ -102,7 +100,7 @@ public class ErrorRecords {
             return Optional.empty();
         }
         try {
-            JsonNode node = MAPPER.readTree(text.substring(text.indexOf('{')));
+            JsonNode node = Json.MAPPER.readTree(text.substring(text.indexOf('{')));
             return Optional.ofNullable(node).filter(JsonNode::isObject);
         } catch (IOException e) {
             return Optional.empty();

@@ -8,11 +8,11 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
+import dev.nanobanana.camel.json.Json;
 import dev.nanobanana.camel.job.JobState;
 import dev.nanobanana.camel.runpod.RunsyncRequest;
 import dev.nanobanana.camel.job.EditJob;
@@ -29,7 +29,6 @@ import dev.nanobanana.camel.job.PayloadLimit;
  */
 public class JobPreparation implements Processor {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
 
     private final JobReader reader = new JobReader();
@@ -62,11 +61,11 @@ public class JobPreparation implements Processor {
         String baseId = fileName != null ? JobIds.fromFileName(fileName) : generatedId();
         byte[] content;
         if (body instanceof EditJob job) {
-            ObjectNode fields = MAPPER.valueToTree(job);
+            ObjectNode fields = Json.MAPPER.valueToTree(job);
             fields.remove("sourceFile");
-            content = MAPPER.writeValueAsBytes(fields);
+            content = Json.MAPPER.writeValueAsBytes(fields);
         } else if (body instanceof Map<?, ?> map) {
-            content = MAPPER.writeValueAsBytes(map);
+            content = Json.MAPPER.writeValueAsBytes(map);
         } else {
             content = exchange.getIn().getBody(byte[].class);
         }

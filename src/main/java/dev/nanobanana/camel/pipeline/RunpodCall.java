@@ -6,11 +6,11 @@ import java.time.Clock;
 import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.AsyncProcessorSupport;
 
+import dev.nanobanana.camel.json.Json;
 import dev.nanobanana.camel.settings.KnownSecrets;
 import dev.nanobanana.camel.job.JobStep;
 import dev.nanobanana.camel.job.JobState;
@@ -34,7 +34,6 @@ import dev.nanobanana.camel.runpod.SubmitMode;
  */
 public final class RunpodCall extends AsyncProcessorSupport {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The request as it goes on the wire, which may differ from the job's (say, a presigned URL for an S3 image). */
     @FunctionalInterface
@@ -90,7 +89,7 @@ public final class RunpodCall extends AsyncProcessorSupport {
                     // the ledger holds the job as submitting since the budget counted it (BudgetGate): after a crash
                     // from here on, its outcome is in doubt
                     path = calls.mode().path();
-                    body = JSON.writeValueAsBytes(wireRequest.of(exchange));
+                    body = Json.MAPPER.writeValueAsBytes(wireRequest.of(exchange));
                 }
                 case POLL -> {
                     path = "/status/" + state.result().id();

@@ -6,12 +6,12 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.nanobanana.camel.json.Json;
 
 /** Reads RunPod's answers into {@link RunpodResult}s, refusing what is not a job state we understand. */
 public final class RunpodResponses {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
     // ids end up in /status/{id} and /cancel/{id} URLs
     private static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9_-]{1,200}");
     private static final int SHOWN = 200;
@@ -36,7 +36,7 @@ public final class RunpodResponses {
         JsonNode root;
         try (InputStream in = inline == null ? body.open()
                 : inline.without(body, "(base64 image, " + inline.length() + " characters, decoded into a file)")) {
-            root = MAPPER.readTree(in);
+            root = Json.MAPPER.readTree(in);
         } catch (IOException e) {
             throw new RunpodProtocolException("RunPod answered with a body that is not JSON: " + excerpt(body));
         }

@@ -6,7 +6,8 @@ import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.nanobanana.camel.json.Json;
 
 
 /** The JSON body of {@code POST /runsync}: {@code {"input": {...}}} with the API's own field names. */
@@ -15,7 +16,6 @@ public record RunsyncRequest(Input input) {
     /** Above this RunPod refuses a runsync body (RUNPOD.md); inline data: images count against it. */
     public static final int MAX_BYTES = 20 * 1024 * 1024;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Input(
@@ -30,7 +30,7 @@ public record RunsyncRequest(Input input) {
     /** How many bytes the request takes as JSON, counted without holding a copy of it. */
     public static int sizeInBytes(RunsyncRequest request) throws IOException {
         long[] count = {0};
-        JSON.writeValue(new OutputStream() {
+        Json.MAPPER.writeValue(new OutputStream() {
             @Override
             public void write(int b) {
                 count[0]++;

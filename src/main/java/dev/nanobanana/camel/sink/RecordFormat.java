@@ -3,9 +3,8 @@ package dev.nanobanana.camel.sink;
 import java.nio.charset.StandardCharsets;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+
+import dev.nanobanana.camel.json.Json;
 
 /**
  * How a {@link ResultRecord} or an {@link ErrorRecord} is written, in a sink or as the kamelet's answer: indented
@@ -13,16 +12,12 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
  */
 public final class RecordFormat {
 
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-            .enable(SerializationFeature.INDENT_OUTPUT);
 
     private RecordFormat() {
     }
 
     public static byte[] bytes(Object record) throws JsonProcessingException {
-        return JSON.writeValueAsBytes(record);
+        return Json.PRETTY.writeValueAsBytes(record);
     }
 
     public static String text(Object record) throws JsonProcessingException {

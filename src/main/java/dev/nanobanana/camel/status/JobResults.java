@@ -8,8 +8,8 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.nanobanana.camel.json.Json;
 import dev.nanobanana.camel.pipeline.JobExchange;
 import dev.nanobanana.camel.job.EditJob;
 import dev.nanobanana.camel.job.JobPhase;
@@ -24,7 +24,6 @@ import dev.nanobanana.camel.runpod.RunpodResult;
  */
 final class JobResults {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private JobResults() {
     }
@@ -75,7 +74,7 @@ final class JobResults {
 
     static Optional<JsonNode> read(Path record) {
         try (InputStream in = open(record)) {
-            return Optional.of(JSON.readTree(in));
+            return Optional.of(Json.MAPPER.readTree(in));
         } catch (IOException e) {
             return Optional.empty();
         }

@@ -14,14 +14,12 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.nanobanana.camel.json.Json;
 import dev.nanobanana.camel.settings.KnownSecrets;
 import dev.nanobanana.camel.settings.NanoBananaProperties;
 import dev.nanobanana.camel.pipeline.NanoBananaRoutes;
@@ -41,8 +39,6 @@ import dev.nanobanana.camel.ledger.StoredJob;
 public final class StatusRoutes extends RouteBuilder {
 
     private static final Logger LOG = LoggerFactory.getLogger(StatusRoutes.class);
-    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
     /** The page's own files, by the name in their URL; nothing else is read from the class path. */
     private static final Map<String, String> ASSETS = Map.of(
             "status.css", "text/css; charset=utf-8",
@@ -75,7 +71,7 @@ public final class StatusRoutes extends RouteBuilder {
         from(endpoint("/status/api/summary.json", "GET")).routeId("nanobanana-status-summary")
                 .process(access)
                 .process(exchange -> respond(exchange, 200, "application/json",
-                        JSON.writeValueAsBytes(new StatusBoard(ledger(), text(), clock, since).summary())));
+                        Json.MAPPER.writeValueAsBytes(new StatusBoard(ledger(), text(), clock, since).summary())));
         from(endpoint("/status/images/{source}/{jobId}", "GET")).routeId("nanobanana-status-images")
                 .process(access)
                 // streamed: a 4K image is megabytes, and a page shows a dozen
@@ -85,7 +81,7 @@ public final class StatusRoutes extends RouteBuilder {
                 .routeId("nanobanana-status-records")
                 .process(access)
                 .process(exchange -> jobFile(exchange, JobResults::record,
-                        file -> JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(
+                        file -> Json.PRETTY.writeValueAsBytes(
                                 text().of(JobResults.read(file).orElseThrow(() -> new IOException("unreadable")))),
                         file -> "application/json"));
         from(endpoint("/status/report", "POST")).routeId("nanobanana-status-report")
@@ -93,7 +89,7 @@ public final class StatusRoutes extends RouteBuilder {
                 .process(access::sameSite)
                 .process(exchange -> {
                     Path sheet = todaysSheet(new ContactSheet(ledger(), text()), settings, clock);
-                    respond(exchange, 200, "application/json", JSON.writeValueAsBytes(
+                    respond(exchange, 200, "application/json", Json.MAPPER.writeValueAsBytes(
                             Map.of("file", Path.of("").toAbsolutePath().relativize(sheet).toString())));
                 });
         if (settings.dailyContactSheet()) {
