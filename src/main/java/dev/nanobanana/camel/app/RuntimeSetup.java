@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.nanobanana.camel.settings.KnownSecrets;
 import dev.nanobanana.camel.pipeline.NanoBananaErrorHandling;
-import dev.nanobanana.camel.settings.NanoBananaProperties;
+import dev.nanobanana.camel.settings.EmulatorOptions;
 import dev.nanobanana.camel.pipeline.NanoBananaRoutes;
 import dev.nanobanana.camel.settings.NanoBananaSettings;
 import dev.nanobanana.camel.cost.DryRun;
@@ -23,7 +23,6 @@ import dev.nanobanana.emulator.FaultSpec;
 import dev.nanobanana.emulator.RunpodEmulator;
 import dev.nanobanana.camel.job.JobValidator;
 import dev.nanobanana.camel.s3.NanoBananaS3Routes;
-import dev.nanobanana.camel.s3.S3Settings;
 import dev.nanobanana.camel.status.StatusRoutes;
 
 /**
@@ -42,46 +41,46 @@ class RuntimeSetup extends MainListenerSupport {
 
     static Properties defaults() {
         Properties defaults = NanoBananaSettings.defaultProperties();
-        defaults.setProperty("camel.main.name", "nano-banana-camel");
-        defaults.setProperty("camel.main.routes-include-pattern", "file:routes/*.camel.yaml");
+        // a runtime started without config/ still has its name and its route files
+        for (String key : List.of("camel.main.name", "camel.main.routes-include-pattern")) {
+            defaults.setProperty(key, NanoBananaSettings.fileDefault(key));
+        }
         return defaults;
     }
 
     @Override
     public void beforeConfigure(BaseMainSupport main) {
         NanoBananaSettings settings;
-        NanoBananaProperties properties = new NanoBananaProperties(main.getCamelContext());
-        // from here on, a log line that quotes a configured secret shows **** in its place
-        MaskedPatternLayout.mask(KnownSecrets.of(properties));
         try {
-            if (properties.flag("dry-run")) {
-                // no route at all, so that nothing is sent, moved or resumed; no API key needed either; and no port
-                // opened
-                dryRun(NanoBananaSettings.from(main.getCamelContext()), properties);
-                main.configure().setRoutesCollectorEnabled(false);
-                main.getCamelContext().getPropertiesComponent()
-                        .addOverrideProperty("camel.management.enabled", "false");
-                dryRunDone = true;
-                return;
-            }
-            settings = settings(properties);
-            MaskedPatternLayout.mask(KnownSecrets.of(properties, settings));
-            if (properties.flag("s3.enabled")) {
-                LOG.info("Taking job files from {}", S3Settings.from(properties));
-                main.configure().addRoutesBuilder(new NanoBananaS3Routes());
-            }
-            if (properties.flag("sftp.enabled")) {
-                requireSftpSettings(properties);
-            }
+            settings = NanoBananaSettings.from(main.getCamelContext());
         } catch (IllegalArgumentException e) {
             // a key with a value that is not usable: the message names it
             throw new StartupRefused(e.getMessage());
         }
-        main.configure().addRoutesBuilder(new NanoBananaErrorHandling(settings));
-        main.configure().addRoutesBuilder(new NanoBananaRoutes(settings));
+        // from here on, a log line that quotes a configured secret shows **** in its place
+        MaskedPatternLayout.mask(KnownSecrets.of(settings));
+        if (settings.dryRun()) {
+            // no route at all, so that nothing is sent, moved or resumed; no API key needed either; and no port opened
+            dryRun(settings);
+            main.configure().setRoutesCollectorEnabled(false);
+            main.getCamelContext().getPropertiesComponent().addOverrideProperty("camel.management.enabled", "false");
+            dryRunDone = true;
+            return;
+        }
+        settings = NanoBananaSettings.bind(main.getCamelContext(), endpoint(settings));
+        MaskedPatternLayout.mask(KnownSecrets.of(settings));
+        if (settings.s3().enabled()) {
+            LOG.info("Taking job files from {}", settings.s3());
+            main.configure().addRoutesBuilder(new NanoBananaS3Routes());
+        }
+        if (settings.sftp().enabled()) {
+            LOG.info("Taking job files from {}", settings.sftp().inboxUri());
+        }
+        main.configure().addRoutesBuilder(new NanoBananaErrorHandling());
+        main.configure().addRoutesBuilder(new NanoBananaRoutes());
         if (managementServerEnabled(main)) {
             managementServer = ManagementServerCheck.install(main.getCamelContext());
-            if (properties.flag("status.enabled")) {
+            if (settings.status().enabled()) {
                 main.configure().addRoutesBuilder(new StatusRoutes());
             }
         }
@@ -100,8 +99,8 @@ class RuntimeSetup extends MainListenerSupport {
         }
     }
 
-    private static void dryRun(NanoBananaSettings settings, NanoBananaProperties properties) {
-        Path inbox = Path.of(properties.text("inbox"));
+    private static void dryRun(NanoBananaSettings settings) {
+        Path inbox = Path.of(settings.inbox());
         Path reports = Path.of(settings.completedDir()).toAbsolutePath().normalize().getParent();
         try {
             DryRunReport report = new DryRun(new JobValidator(settings.defaultResolution(),
@@ -117,25 +116,10 @@ class RuntimeSetup extends MainListenerSupport {
         }
     }
 
-    private static void requireSftpSettings(NanoBananaProperties properties) {
-        for (String key : List.of("sftp.host", "sftp.username")) {
-            if (properties.text(key).isEmpty()) {
-                throw new IllegalArgumentException("nanobanana." + key + " must be set when nanobanana.sftp.enabled "
-                                                   + "is true");
-            }
-        }
-        if (properties.text("sftp.password").isEmpty() && properties.text("sftp.private-key-file").isEmpty()) {
-            throw new IllegalArgumentException("nanobanana.sftp.password or nanobanana.sftp.private-key-file must be "
-                                               + "set when nanobanana.sftp.enabled is true");
-        }
-        LOG.info("Taking job files from sftp://{}@{}:{}/{}", properties.text("sftp.username"),
-                properties.text("sftp.host"), properties.text("sftp.port"), properties.text("sftp.inbox"));
-    }
-
-    private NanoBananaSettings settings(NanoBananaProperties properties) {
-        NanoBananaSettings settings = NanoBananaSettings.from(properties.context());
-        if (properties.flag("emulator.enabled")) {
-            emulator = startEmulator(properties);
+    /** The settings aimed at the built-in emulator when it is enabled; else they must have an API key. */
+    private NanoBananaSettings endpoint(NanoBananaSettings settings) {
+        if (settings.emulator().enabled()) {
+            emulator = startEmulator(settings.emulator());
             LOG.warn("Using the built-in RunPod emulator at {}: its images are placeholders and nothing is charged",
                     emulator.endpointUrl());
             return settings.withEndpoint(emulator.endpointUrl(), emulator.apiKey());
@@ -158,17 +142,17 @@ class RuntimeSetup extends MainListenerSupport {
         }
     }
 
-    private static RunpodEmulator startEmulator(NanoBananaProperties properties) {
+    private static RunpodEmulator startEmulator(EmulatorOptions options) {
         EmulatorSettings settings = EmulatorSettings.defaults()
-                .withPort(properties.number("emulator.port", 0))
-                .withLatency(properties.duration("emulator.latency"))
-                .withRunsyncWait(properties.duration("emulator.runsync-wait"))
-                .withFetchInputs(properties.flag("emulator.fetch-inputs"))
+                .withPort(options.port())
+                .withLatency(options.latency())
+                .withRunsyncWait(options.runsyncWait())
+                .withFetchInputs(options.fetchInputs())
                 // nothing in the runtime reads the requests back
                 .withRecordedRequests(0);
         List<FaultSpec> faults;
         try {
-            faults = FaultSpec.parse(properties.text("emulator.faults"));
+            faults = FaultSpec.parse(options.faults());
         } catch (IllegalArgumentException e) {
             throw new StartupRefused("nanobanana.emulator.faults: " + e.getMessage());
         }

@@ -16,6 +16,7 @@ import dev.nanobanana.camel.job.JobOutcome;
 import dev.nanobanana.camel.sink.ErrorRecord;
 import dev.nanobanana.camel.sink.RecordFormat;
 import dev.nanobanana.camel.sink.ResultRecord;
+import dev.nanobanana.camel.job.JobRoute;
 
 /**
  * The step of the kamelet {@code nano-banana-edit-action}: runs the job in the message through the pipeline of its
@@ -134,13 +135,8 @@ public class EditAction extends AsyncProcessorSupport implements CamelContextAwa
         // with the job's id, its key in the ledger: a job sent again from the same route is never paid twice, and
         // routes that call the kamelet alike each have their own jobs
         String route = CallingRoutes.of(caller);
-        job.setProperty(JobExchange.SOURCE, route != null ? route : callingRoute);
-        if (completedSink != null) {
-            job.setProperty(JobExchange.COMPLETED_SINK, completedSink);
-        }
-        if (failedSink != null) {
-            job.setProperty(JobExchange.FAILED_SINK, failedSink);
-        }
+        job.setProperty(JobExchange.ROUTE, new JobRoute(route != null ? route : callingRoute, completedSink, failedSink,
+                null, false));
         return job;
     }
 

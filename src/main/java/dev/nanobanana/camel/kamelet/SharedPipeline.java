@@ -14,7 +14,7 @@ import org.apache.camel.support.service.ServiceHelper;
 import dev.nanobanana.camel.pipeline.NanoBananaErrorHandling;
 import dev.nanobanana.camel.pipeline.NanoBananaRoutes;
 import dev.nanobanana.camel.settings.NanoBananaSettings;
-import dev.nanobanana.camel.pipeline.LedgerClerk;
+import dev.nanobanana.camel.pipeline.PipelineBeans;
 
 /**
  * The pipeline of a CamelContext as kamelets find it. One per context, as it holds the job ledger and the limit on
@@ -37,10 +37,9 @@ final class SharedPipeline {
      */
     static void join(CamelContext context, String endpointUrl, String apiKey) throws Exception {
         synchronized (context) {
-            NanoBananaSettings running = context.getRegistry()
-                    .lookupByNameAndType(NanoBananaRoutes.SETTINGS, NanoBananaSettings.class);
+            PipelineBeans running = PipelineBeans.in(context);
             if (running != null) {
-                requireSame(running, endpointUrl, apiKey);
+                requireSame(running.settings(), endpointUrl, apiKey);
                 return;
             }
             NanoBananaSettings settings = NanoBananaSettings.from(context);
@@ -63,8 +62,7 @@ final class SharedPipeline {
             }
             if (context.isStarted()) {
                 // the clerk starts when the context does; this context started before the pipeline was added
-                ServiceHelper.startService(context.getRegistry()
-                        .lookupByNameAndType(NanoBananaRoutes.LEDGER_CLERK, LedgerClerk.class));
+                ServiceHelper.startService(PipelineBeans.in(context).clerk());
             }
         }
     }

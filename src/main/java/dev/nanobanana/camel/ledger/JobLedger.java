@@ -60,18 +60,16 @@ public final class JobLedger implements AutoCloseable {
      * lets the caller submit it, as the job's owner until {@code lease} from now.
      *
      * @param fingerprint the request's {@link Fingerprint}: the same key with another request is another job
-     * @param route what finishing the job needs after a restart, kept with the job
      */
-    public Admission admit(JobKey key, String fingerprint, JobState state, Map<String, String> route, String owner,
-            Duration lease) {
+    public Admission admit(JobKey key, String fingerprint, JobState state, String owner, Duration lease) {
         try {
-            return inTransaction("admitting job " + key, c -> admit(c, key, fingerprint, state, route, owner, lease));
+            return inTransaction("admitting job " + key, c -> admit(c, key, fingerprint, state, owner, lease));
         } catch (LedgerException e) {
             if (!isDuplicateKey(e)) {
                 throw e;
             }
             // another instance recorded the key between our look and our insert: its row is there to judge now
-            return inTransaction("admitting job " + key, c -> admit(c, key, fingerprint, state, route, owner, lease));
+            return inTransaction("admitting job " + key, c -> admit(c, key, fingerprint, state, owner, lease));
         }
     }
 
@@ -156,10 +154,10 @@ public final class JobLedger implements AutoCloseable {
      *
      * @return the job as it was before it was taken over: who received it, and when
      */
-    public Optional<StoredJob> takeOverUnsent(JobKey key, String fingerprint, JobState state, Map<String, String> route,
-            String owner, Duration lease) {
+    public Optional<StoredJob> takeOverUnsent(JobKey key, String fingerprint, JobState state, String owner,
+            Duration lease) {
         Instant now = now();
-        StoredJob offered = new StoredJob(key, state, fingerprint, route, owner, now.plus(lease), now, null);
+        StoredJob offered = new StoredJob(key, state, fingerprint, owner, now.plus(lease), now, null);
         return inTransaction("taking over job " + key, c -> {
             Optional<StoredJob> known = jobs.find(c, key, true).filter(job -> job.phase() == JobPhase.RECEIVED
                     && job.fingerprint().equals(fingerprint) && !job.heldBy(owner) && job.leaseExpiredAt(now));
@@ -321,10 +319,10 @@ public final class JobLedger implements AutoCloseable {
         return LocalDate.ofInstant(instant, ZoneOffset.UTC);
     }
 
-    private Admission admit(Connection c, JobKey key, String fingerprint, JobState state, Map<String, String> route,
-            String owner, Duration lease) throws SQLException {
+    private Admission admit(Connection c, JobKey key, String fingerprint, JobState state, String owner,
+            Duration lease) throws SQLException {
         Instant now = now();
-        StoredJob offered = new StoredJob(key, state, fingerprint, route, owner, now.plus(lease), now,
+        StoredJob offered = new StoredJob(key, state, fingerprint, owner, now.plus(lease), now,
                 JobTable.finished(state) ? now : null);
         Optional<StoredJob> known = jobs.find(c, key, true);
         if (known.isEmpty()) {

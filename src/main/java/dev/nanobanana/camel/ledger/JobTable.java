@@ -355,9 +355,9 @@ final class JobTable {
     private static StoredJob storedJob(ResultSet row) throws SQLException {
         return new StoredJob(
                 new JobKey(row.getString("source"), row.getString("job_id")),
-                LedgerJson.readState(row.getString("state")),
+                LedgerJson.readState(row.getString("state"))
+                        .withRoute(LedgerJson.readRoute(row.getString("route")).withSource(row.getString("source"))),
                 row.getString("fingerprint"),
-                LedgerJson.readRoute(row.getString("route")),
                 row.getString("owner"),
                 instant(row, "lease_until"),
                 instant(row, "updated_at"),

@@ -3,18 +3,16 @@ package dev.nanobanana.camel.ledger;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nanobanana.camel.json.Json;
 import dev.nanobanana.camel.job.JobState;
+import dev.nanobanana.camel.job.JobRoute;
 
 /** The one mapper between the ledger's JSON columns and a job's state, its route and its request's fingerprint. */
 final class LedgerJson {
 
-    private static final TypeReference<Map<String, String>> ROUTE = new TypeReference<>() { };
 
     private static final ObjectMapper MAPPER = Json.MAPPER;
 
@@ -25,7 +23,7 @@ final class LedgerJson {
         return write((Object) state);
     }
 
-    static String write(Map<String, String> route) {
+    static String write(JobRoute route) {
         return write((Object) route);
     }
 
@@ -37,9 +35,9 @@ final class LedgerJson {
         }
     }
 
-    static Map<String, String> readRoute(String json) {
+    static JobRoute readRoute(String json) {
         try {
-            return MAPPER.readValue(json, ROUTE);
+            return MAPPER.readValue(json, JobRoute.class);
         } catch (JsonProcessingException e) {
             throw new LedgerException("job ledger: a stored route cannot be read: " + e.getOriginalMessage(), e);
         }

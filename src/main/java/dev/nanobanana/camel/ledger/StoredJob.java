@@ -1,16 +1,15 @@
 package dev.nanobanana.camel.ledger;
 
 import java.time.Instant;
-import java.util.Map;
 import dev.nanobanana.camel.job.JobKey;
 import dev.nanobanana.camel.job.JobPhase;
 import dev.nanobanana.camel.job.JobState;
+import dev.nanobanana.camel.job.JobRoute;
 
 /**
- * A job as the ledger holds it: its state, the fingerprint of its request, what its route needs to finish it, and which
- * instance holds it until when.
+ * A job as the ledger holds it: its state (with its route: what finishing it after a restart needs), the fingerprint
+ * of its request, and which instance holds it until when.
  *
- * @param route what finishing the job needs after a restart, such as its sinks' endpoint URIs and its job file's folder
  * @param owner the instance that holds the job; others leave it alone until {@code leaseUntil}
  * @param finishedAt when the job was delivered or failed, if it was
  */
@@ -18,18 +17,18 @@ public record StoredJob(
         JobKey key,
         JobState state,
         String fingerprint,
-        Map<String, String> route,
         String owner,
         Instant leaseUntil,
         Instant updatedAt,
         Instant finishedAt) {
 
-    public StoredJob {
-        route = Map.copyOf(route);
-    }
-
     public JobPhase phase() {
         return state.phase();
+    }
+
+    /** Where the job's results go, and where its images were read from. */
+    public JobRoute route() {
+        return state.route();
     }
 
     boolean heldBy(String instance) {
@@ -41,10 +40,10 @@ public record StoredJob(
     }
 
     StoredJob takenBy(String instance, Instant until) {
-        return new StoredJob(key, state, fingerprint, route, instance, until, updatedAt, finishedAt);
+        return new StoredJob(key, state, fingerprint, instance, until, updatedAt, finishedAt);
     }
 
     StoredJob withState(JobState changed) {
-        return new StoredJob(key, changed, fingerprint, route, owner, leaseUntil, updatedAt, finishedAt);
+        return new StoredJob(key, changed, fingerprint, owner, leaseUntil, updatedAt, finishedAt);
     }
 }

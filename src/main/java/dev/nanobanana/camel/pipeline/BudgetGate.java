@@ -58,7 +58,7 @@ public final class BudgetGate extends AsyncProcessorSupport {
 
     @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
-        if (exchange.getProperty(JobExchange.COUNTED) != null) {
+        if (JobExchange.state(exchange).progress().countedUsd() != null) {
             // a submit tried again that surely never reached RunPod: its price is counted already
             callback.done(true);
             return true;
@@ -179,10 +179,9 @@ public final class BudgetGate extends AsyncProcessorSupport {
         JobState state = JobExchange.state(exchange);
         JobState submitting = state.submitting(clock.instant());
         BigDecimal price = prices.priceOf(state.job().resolution());
-        Reservation reservation = clerk.reserve(exchange, submitting, price, periodStart(), cap.maxUsd());
+        Reservation reservation = clerk.reserve(submitting, price, periodStart(), cap.maxUsd());
         if (reservation.made()) {
-            exchange.setProperty(JobExchange.STATE, submitting);
-            exchange.setProperty(JobExchange.COUNTED, price);
+            exchange.setProperty(JobExchange.STATE, submitting.withProgress(submitting.progress().counted(price)));
         }
         return reservation;
     }

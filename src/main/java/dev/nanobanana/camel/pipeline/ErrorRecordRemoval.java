@@ -54,12 +54,12 @@ public final class ErrorRecordRemoval implements Processor {
     @Override
     public void process(Exchange job) {
         JobState state = JobExchange.state(job);
-        String sink = job.getProperty(JobExchange.FAILED_SINK, String.class);
+        String sink = state.route().failedSink();
         String file = state.jobId() + ".error.json";
         String where = places.file(sink, file);
         try {
             Endpoint endpoint = context.getEndpoint(sink);
-            String completedSink = job.getProperty(JobExchange.COMPLETED_SINK, String.class);
+            String completedSink = state.route().completedSink();
             Exchange removal = message(endpoint, state, file, completedSink);
             if (FileRemoval.canRemoveFrom(endpoint)) {
                 FileRemoval.remove(endpoint, file, removal);

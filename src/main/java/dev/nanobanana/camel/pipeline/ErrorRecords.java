@@ -52,9 +52,9 @@ public class ErrorRecords {
         Throwable failure = Objects.requireNonNullElseGet(JobExchange.failure(exchange),
                 () -> new IllegalStateException("the job failed without an exception"));
         JobStep step = JobExchange.step(exchange);
-        int attempts = exchange.getProperty(JobExchange.ATTEMPTS, 1, Integer.class);
-        Integer httpStatus = null;
         JobState state = JobExchange.state(exchange);
+        int attempts = state == null ? 1 : state.progress().attempts();
+        Integer httpStatus = null;
         RunpodResult result = state == null ? null : state.result();
         if (failure instanceof HttpOperationFailedException http) {
             httpStatus = http.getStatusCode();
@@ -75,8 +75,8 @@ public class ErrorRecords {
         return new ErrorRecord(
                 JobExchange.jobId(exchange),
                 RecordCopy.text(new JobFailure(failure, step).reason(attempts, result, runpodError, kept,
-                        exchange.getProperty(JobExchange.FROM_JOB_FILE) != null)
-                        + (exchange.getProperty(JobExchange.CANCELLED) != null
+                        JobExchange.route(exchange).fromJobFile())
+                        + (state != null && state.progress().cancelled()
                                 ? ". The job was cancelled at RunPod, so that it does not run on and cost money" : "")),
                 step.description(),
                 httpStatus,

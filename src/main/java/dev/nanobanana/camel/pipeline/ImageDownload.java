@@ -43,7 +43,7 @@ public class ImageDownload extends AsyncProcessorSupport {
     @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
         JobState state = JobExchange.state(exchange);
-        exchange.setProperty(JobExchange.STEP, JobStep.DOWNLOAD);
+        JobExchange.at(exchange, JobStep.DOWNLOAD);
         if (state.keptImage() != null && Files.exists(state.keptImage())) {
             callback.done(true);
             return true;

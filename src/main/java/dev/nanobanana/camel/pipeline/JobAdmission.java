@@ -19,6 +19,7 @@ import dev.nanobanana.camel.job.JobKey;
 import dev.nanobanana.camel.job.JobPhase;
 import dev.nanobanana.camel.ledger.StoredJob;
 import dev.nanobanana.camel.sink.ResultRecord;
+import dev.nanobanana.camel.job.JobState;
 
 /**
  * The ledger's word before anything is paid. A job new to it, or whose earlier run failed, goes on. One delivered
@@ -44,7 +45,10 @@ final class JobAdmission extends AsyncProcessorSupport {
     public boolean process(Exchange exchange, AsyncCallback callback) {
         Admission admission;
         try {
-            admission = clerk.admit(exchange);
+            admission = clerk.admit(JobExchange.state(exchange));
+            if (admission.mayRun()) {
+                JobExchange.update(exchange, JobState::inLedger);
+            }
             if (admission.verdict() == Admission.Verdict.ID_IN_USE) {
                 throw new InvalidJobException(inUse(admission.job()));
             }
@@ -114,7 +118,10 @@ final class JobAdmission extends AsyncProcessorSupport {
      * nothing, and it is this instance's to send now.
      */
     private boolean takenOver(Exchange exchange) {
-        Optional<StoredJob> taken = clerk.takeOverUnsent(exchange);
+        Optional<StoredJob> taken = clerk.takeOverUnsent(JobExchange.state(exchange));
+        if (taken.isPresent()) {
+            JobExchange.update(exchange, JobState::inLedger);
+        }
         // no owner: the instance let go of it when it started again
         taken.ifPresent(job -> LOG.warn("Job {} was received by {}, which stopped renewing its lease before sending "
                                         + "it: sent from here, once", job.key(),
@@ -152,7 +159,8 @@ final class JobAdmission extends AsyncProcessorSupport {
         }
         where.append(", ").append(job.phase().name().toLowerCase(Locale.ROOT).replace('_', ' '));
         if (job.phase() == JobPhase.DELIVERED) {
-            String sink = job.route().getOrDefault(JobExchange.COMPLETED_SINK, "its sink");
+            String sink = job.route() != null && job.route().completedSink() != null ? job.route().completedSink()
+                    : "its sink";
             where.append(" to ").append(sink.contains("?") ? sink.substring(0, sink.indexOf('?')) : sink);
         }
         return where.toString();

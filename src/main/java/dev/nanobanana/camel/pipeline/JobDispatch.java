@@ -12,6 +12,7 @@ import org.apache.camel.support.DefaultExchange;
 import org.apache.camel.support.service.ServiceHelper;
 
 import dev.nanobanana.camel.job.JobDraft;
+import dev.nanobanana.camel.job.JobRoute;
 
 /**
  * Runs every job of a job file through the job route, side by side, and completes the file's exchange once each of
@@ -19,10 +20,6 @@ import dev.nanobanana.camel.job.JobDraft;
  * only while the jobs already waiting for a slot fill the queue ({@link JobSlots#awaitRoomToWait()}).
  */
 final class JobDispatch extends AsyncProcessorSupport {
-
-    /** The properties of the file's exchange that each of its jobs carries on. */
-    private static final List<String> CARRIED = List.of(JobExchange.COMPLETED_SINK, JobExchange.FAILED_SINK,
-            JobExchange.LOCAL_FOLDER);
 
 
     private final CamelContext context;
@@ -104,14 +101,11 @@ final class JobDispatch extends AsyncProcessorSupport {
     private Exchange jobOf(Exchange file, JobDraft draft) {
         Exchange job = new DefaultExchange(context);
         job.getIn().setBody(draft);
-        job.setProperty(JobExchange.SOURCE, file.getFromRouteId() != null ? file.getFromRouteId() : "direct");
-        job.setProperty(JobExchange.FROM_JOB_FILE, Boolean.TRUE);
-        for (String name : CARRIED) {
-            Object value = file.getProperty(name);
-            if (value != null) {
-                job.setProperty(name, value);
-            }
-        }
+        // what the file's source said of its jobs' way: the route that took it, its sinks, the folder it was read from
+        job.setProperty(JobExchange.ROUTE, new JobRoute(file.getFromRouteId() != null ? file.getFromRouteId() : "direct",
+                file.getProperty(JobExchange.COMPLETED_SINK, String.class),
+                file.getProperty(JobExchange.FAILED_SINK, String.class),
+                file.getProperty(JobExchange.LOCAL_FOLDER, String.class), true));
         return job;
     }
 }

@@ -4,17 +4,22 @@ import java.util.function.UnaryOperator;
 
 import org.apache.camel.Exchange;
 
+import dev.nanobanana.camel.job.JobProgress;
+import dev.nanobanana.camel.job.JobRoute;
 import dev.nanobanana.camel.job.JobState;
-import dev.nanobanana.camel.runpod.RunpodResult;
 import dev.nanobanana.camel.job.JobStep;
+import dev.nanobanana.camel.runpod.RunpodResult;
 
-/** The exchange properties a job carries through the routes: its state, and what the step it is in needs. */
+/**
+ * What a job carries through the routes: its {@link JobState}, one value with everything the job is, and, once it has
+ * ended, its outcome and record. A job file's exchange carries what the file's source says of its jobs' way.
+ */
 public final class JobExchange {
 
-    /** The job's id, known from the moment it is read; names its files in the sinks. */
-    public static final String JOB_ID = "NanoBananaJobId";
     /** Everything known about the job: a {@link JobState}. */
     public static final String STATE = "NanoBananaJobState";
+    /** The way a job came and where its results go, until its state is made from it: a {@link JobRoute}. */
+    public static final String ROUTE = "NanoBananaJobRoute";
     /** Where the job ended: a {@link dev.nanobanana.camel.job.JobOutcome}. */
     public static final String OUTCOME = "NanoBananaOutcome";
     /**
@@ -22,41 +27,20 @@ public final class JobExchange {
      * {@link dev.nanobanana.camel.sink.ErrorRecord}, once written; for a job delivered already, its earlier result.
      */
     public static final String RECORD = "NanoBananaRecord";
+    /** The endpoint the message in hand goes to: the job's completed or failed sink. */
+    static final String SINK = "NanoBananaSink";
+
     /**
-     * The endpoint that takes the images and records of completed jobs, set by the route that picks the job file up;
-     * the folder {@code nanobanana.completed-dir} when it is not set.
+     * Set on a job file's exchange by the route that picks the file up: the endpoint that takes the images and records
+     * of its completed jobs; the folder {@code nanobanana.completed-dir} when it is not set.
      */
     public static final String COMPLETED_SINK = "NanoBananaCompletedSink";
-    /** The endpoint that takes the error records of failed jobs; the folder {@code nanobanana.failed-dir} by default. */
+    /** Set on a job file's exchange: the endpoint that takes its jobs' error records; {@code failed-dir} by default. */
     public static final String FAILED_SINK = "NanoBananaFailedSink";
-    /** The route that took the job's file ({@code inbox}, {@code s3-inbox}): with the job's id, its key in the ledger. */
-    public static final String SOURCE = "NanoBananaSource";
-    /**
-     * Set on a job read from a job file, rather than sent alone (as the kamelet sends one): a job file is dropped again,
-     * a job sent alone is sent again.
-     */
-    public static final String FROM_JOB_FILE = "NanoBananaFromJobFile";
+    /** The folder a job file was read from, for images its jobs name by a path relative to it. */
+    public static final String LOCAL_FOLDER = "NanoBananaLocalFolder";
     /** Set on a job file some of whose jobs were not submitted because the runtime is stopping. */
     static final String LEFT_FOR_NEXT_START = "NanoBananaLeftForNextStart";
-    /** The job's {@link dev.nanobanana.camel.job.JobKey}, once the ledger has admitted it. */
-    public static final String JOB_KEY = "NanoBananaJobKey";
-    /** The folder a job file was read from, for images the job names by a path relative to it. */
-    public static final String LOCAL_FOLDER = "NanoBananaLocalFolder";
-    /**
-     * The price counted against the budget for the job's submit; gone once that submit may have reached RunPod without
-     * an answer, so that one sent again is counted again.
-     */
-    public static final String COUNTED = "NanoBananaCounted";
-    /** The {@link JobStep} the job is in, so that a failure can say what failed. */
-    public static final String STEP = "NanoBananaStep";
-    /** Attempts made at the step that failed last. */
-    public static final String ATTEMPTS = "NanoBananaAttempts";
-    public static final String POLLS = "NanoBananaPolls";
-    public static final String POLL_STARTED = "NanoBananaPollStarted";
-    /** Set when a job given up on was cancelled at RunPod, so that its record can say so. */
-    public static final String CANCELLED = "NanoBananaCancelled";
-    /** When the step the job is in first failed: how long a paid image has been tried for. */
-    public static final String FAILING_SINCE = "NanoBananaFailingSince";
 
     private JobExchange() {
     }
@@ -77,8 +61,25 @@ public final class JobExchange {
         exchange.setProperty(STATE, change.apply(state(exchange)));
     }
 
+    /** Changes how the job's way is going; before the job is read there is nothing to change. */
+    public static void progress(Exchange exchange, UnaryOperator<JobProgress> change) {
+        JobState state = state(exchange);
+        if (state != null) {
+            exchange.setProperty(STATE, state.withProgress(change.apply(state.progress())));
+        }
+    }
+
+    /** The job's id, known from the moment it is read; null before. */
     public static String jobId(Exchange exchange) {
-        return exchange.getProperty(JOB_ID, String.class);
+        JobState state = state(exchange);
+        return state == null ? null : state.jobId();
+    }
+
+    /** The way the job came and where its results go. */
+    public static JobRoute route(Exchange exchange) {
+        JobState state = state(exchange);
+        JobRoute route = state != null ? state.route() : exchange.getProperty(ROUTE, JobRoute.class);
+        return route != null ? route : JobRoute.alone("direct");
     }
 
     /** RunPod's latest answer about the job, or null before the first. */
@@ -102,10 +103,16 @@ public final class JobExchange {
      */
     public static void stepSucceeded(Exchange exchange) {
         exchange.getIn().removeHeaders("CamelRedeliver*");
-        exchange.removeProperty(FAILING_SINCE);
+        progress(exchange, JobProgress::stepSucceeded);
     }
 
     public static JobStep step(Exchange exchange) {
-        return exchange.getProperty(STEP, JobStep.READ, JobStep.class);
+        JobState state = state(exchange);
+        return state == null ? JobStep.READ : state.step();
+    }
+
+    /** The job is at this step now: a failure says which failed. */
+    public static void at(Exchange exchange, JobStep step) {
+        progress(exchange, progress -> progress.at(step));
     }
 }

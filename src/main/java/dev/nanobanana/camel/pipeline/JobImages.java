@@ -86,7 +86,7 @@ public final class JobImages implements Processor {
     }
 
     private static Path folder(Exchange exchange) {
-        String folder = exchange.getProperty(JobExchange.LOCAL_FOLDER, String.class);
+        String folder = JobExchange.route(exchange).jobFolder();
         return folder == null ? null : Path.of(folder);
     }
 }

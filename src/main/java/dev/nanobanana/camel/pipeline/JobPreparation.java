@@ -43,8 +43,9 @@ public class JobPreparation implements Processor {
     @Override
     public void process(Exchange exchange) throws Exception {
         JobDraft draft = draft(exchange);
-        exchange.setProperty(JobExchange.JOB_ID, draft.id());
-        exchange.setProperty(JobExchange.STATE, JobState.received(draft, clock.instant()));
+        exchange.setProperty(JobExchange.STATE, JobState.received(draft, JobExchange.route(exchange),
+                clock.instant()));
+        exchange.removeProperty(JobExchange.ROUTE);
         exchange.getIn().setBody(null);
         EditJob job = validator.validate(draft);
         RunsyncRequest request = job.request();

@@ -4,20 +4,16 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import org.apache.camel.CamelContext;
-import org.apache.camel.Exchange;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import dev.nanobanana.camel.job.JobKey;
 import dev.nanobanana.camel.job.JobState;
 import dev.nanobanana.camel.ledger.Admission;
 import dev.nanobanana.camel.ledger.Fingerprint;
@@ -75,46 +71,34 @@ public final class LedgerClerk extends ServiceSupport {
         this.resume = resume;
     }
 
-    /** Offers the exchange's job to the ledger: the verdict says whether it may be submitted now. */
-    public Admission admit(Exchange exchange) {
-        JobState state = JobExchange.state(exchange);
-        JobKey key = key(exchange, state);
-        Admission admission = ledger.admit(key, Fingerprint.of(state.request()), state, route(exchange), owner, lease);
-        if (admission.mayRun()) {
-            exchange.setProperty(JobExchange.JOB_KEY, key);
-        }
-        return admission;
+    /**
+     * Offers a job to the ledger: the verdict says whether it may be submitted now; if it may, the job is in the
+     * ledger from now on ({@link JobState#inLedger}).
+     */
+    public Admission admit(JobState state) {
+        return ledger.admit(state.key(), Fingerprint.of(state.request()), state, owner, lease);
     }
 
     /**
-     * Takes over the exchange's job, which it waits for, if the instance that received it stopped renewing its lease
-     * before it submitted the job; then the job may be submitted from here. See {@link JobLedger#takeOverUnsent}.
+     * Takes over a job that this one waits for, if the instance that received it stopped renewing its lease before it
+     * submitted the job; then the job may be submitted from here. See {@link JobLedger#takeOverUnsent}.
      *
      * @return the job as it was before: who had received it
      */
-    public Optional<StoredJob> takeOverUnsent(Exchange exchange) {
-        JobState state = JobExchange.state(exchange);
-        JobKey key = key(exchange, state);
-        Optional<StoredJob> taken = ledger.takeOverUnsent(key, Fingerprint.of(state.request()), state, route(exchange),
-                owner, lease);
-        if (taken.isPresent()) {
-            exchange.setProperty(JobExchange.JOB_KEY, key);
-        }
-        return taken;
+    public Optional<StoredJob> takeOverUnsent(JobState state) {
+        return ledger.takeOverUnsent(state.key(), Fingerprint.of(state.request()), state, owner, lease);
     }
 
     /**
      * Counts the job against the budget and records it as {@code submitting}, if its price fits under the cap; see
      * {@link JobLedger#reserve}.
      */
-    public Reservation reserve(Exchange exchange, JobState submitting, BigDecimal price, LocalDate firstDay,
-            Optional<BigDecimal> maxUsd) {
-        JobKey key = exchange.getProperty(JobExchange.JOB_KEY, JobKey.class);
-        if (key == null) {
+    public Reservation reserve(JobState submitting, BigDecimal price, LocalDate firstDay, Optional<BigDecimal> maxUsd) {
+        if (!submitting.admitted()) {
             throw new IllegalStateException("job " + submitting.jobId() + " is not in the job ledger, so it is not "
                                             + "submitted");
         }
-        return ledger.reserve(key, submitting, owner, price, firstDay, maxUsd);
+        return ledger.reserve(submitting.key(), submitting, owner, price, firstDay, maxUsd);
     }
 
     /**
@@ -123,21 +107,19 @@ public final class LedgerClerk extends ServiceSupport {
      * only do it again, and submitting again could pay twice. What must be written before the step is done (a submit
      * about to leave) is {@link #record}ed.
      */
-    public void note(Exchange exchange) {
+    public void note(JobState state) {
         try {
-            record(exchange);
+            record(state);
         } catch (RuntimeException e) {
             LOG.warn("Job {}: the job ledger could not be written ({}); the job goes on, and the ledger catches up at "
-                     + "its next step", exchange.getProperty(JobExchange.JOB_ID), e.getMessage());
+                     + "its next step", state == null ? null : state.jobId(), e.getMessage());
         }
     }
 
     /** Writes the job's state as it is now, if the job is in the ledger. */
-    public void record(Exchange exchange) {
-        JobKey key = exchange.getProperty(JobExchange.JOB_KEY, JobKey.class);
-        JobState state = JobExchange.state(exchange);
-        if (key != null && state != null) {
-            ledger.save(key, state, owner);
+    public void record(JobState state) {
+        if (state != null && state.admitted()) {
+            ledger.save(state.key(), state, owner);
         }
     }
 
@@ -146,29 +128,11 @@ public final class LedgerClerk extends ServiceSupport {
      * delivered now, is let go instead, so that it is taken up again (here or by another instance) and delivered once
      * its sink takes it, never paid again.
      */
-    public void recordOrPostpone(Exchange exchange) {
-        note(exchange);
-        JobKey key = exchange.getProperty(JobExchange.JOB_KEY, JobKey.class);
-        JobState state = JobExchange.state(exchange);
-        if (key != null && state != null && state.paidAndKept()) {
-            ledger.release(key, owner);
+    public void recordOrPostpone(JobState state) {
+        note(state);
+        if (state != null && state.admitted() && state.paidAndKept()) {
+            ledger.release(state.key(), owner);
         }
-    }
-
-    private static JobKey key(Exchange exchange, JobState state) {
-        return new JobKey(exchange.getProperty(JobExchange.SOURCE, "direct", String.class), state.jobId());
-    }
-
-    /** What finishing a job needs after a restart: where its results go, and where its images were read from. */
-    private static Map<String, String> route(Exchange exchange) {
-        Map<String, String> route = new LinkedHashMap<>();
-        for (String name : List.of(JobExchange.COMPLETED_SINK, JobExchange.FAILED_SINK, JobExchange.LOCAL_FOLDER)) {
-            String value = exchange.getProperty(name, String.class);
-            if (value != null) {
-                route.put(name, value);
-            }
-        }
-        return route;
     }
 
     @Override

@@ -3,10 +3,11 @@ package dev.nanobanana.camel.pipeline;
 import java.io.IOException;
 import java.time.Clock;
 
-import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteConfigurationBuilder;
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.apache.camel.model.RouteConfigurationDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import dev.nanobanana.camel.ledger.ClaimLostException;
 import dev.nanobanana.camel.ledger.LedgerException;
@@ -20,6 +21,8 @@ import dev.nanobanana.camel.settings.NanoBananaSettings;
  * {@code routeConfigurationId("nanobanana-error-handling")}.
  */
 public class NanoBananaErrorHandling extends RouteConfigurationBuilder {
+
+    private static final Logger LOG = LoggerFactory.getLogger(NanoBananaErrorHandling.class);
 
     public static final String ID = "nanobanana-error-handling";
 
@@ -36,7 +39,7 @@ public class NanoBananaErrorHandling extends RouteConfigurationBuilder {
 
     @Override
     public void configuration() {
-        NanoBananaSettings settings = given != null ? given : NanoBananaSettings.from(getContext());
+        NanoBananaSettings settings = given != null ? given : NanoBananaSettings.of(getContext());
         RouteConfigurationDefinition configuration = routeConfiguration(ID);
         PaidImageRetries paidImages = new PaidImageRetries(settings.retryPaidImageFor(), Clock.systemUTC());
         // a job waiting for its next attempt holds no thread
@@ -47,8 +50,8 @@ public class NanoBananaErrorHandling extends RouteConfigurationBuilder {
         // another instance took the job over (this one's lease ran out): it is that instance's to finish
         configuration.onException(ClaimLostException.class)
                 .handled(true)
-                .log(LoggingLevel.WARN, "Job ${exchangeProperty." + JobExchange.JOB_ID + "} was taken over by another "
-                                        + "instance while this one was slow to renew its lease: left to it");
+                .process(exchange -> LOG.warn("Job {} was taken over by another instance while this one was slow to "
+                                              + "renew its lease: left to it", JobExchange.jobId(exchange)));
 
         configuration.onException(Exception.class)
                 .onWhen(PaidImageRetries::applies)

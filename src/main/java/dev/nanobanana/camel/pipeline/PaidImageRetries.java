@@ -8,6 +8,7 @@ import org.apache.camel.Exchange;
 
 import dev.nanobanana.camel.job.JobStep;
 import dev.nanobanana.camel.runpod.RunpodProtocolException;
+import dev.nanobanana.camel.job.JobState;
 
 /**
  * How long an image that is paid for is tried: downloading it, or storing it in its sink, is attempted again on any
@@ -40,7 +41,8 @@ public final class PaidImageRetries {
     }
 
     private Instant failingSince(Exchange exchange) {
-        Instant since = exchange.getProperty(JobExchange.FAILING_SINCE, Instant.class);
+        JobState state = JobExchange.state(exchange);
+        Instant since = state == null ? null : state.progress().failingSince();
         return since != null ? since : clock.instant();
     }
 }

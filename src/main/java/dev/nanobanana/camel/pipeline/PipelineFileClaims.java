@@ -11,7 +11,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.nanobanana.camel.source.FileClaims;
-import dev.nanobanana.camel.settings.NanoBananaSettings;
 
 /**
  * The file claims that route files name ({@code #nanobananaFileClaims}), kept in the job ledger of the context's
@@ -52,19 +51,17 @@ public final class PipelineFileClaims extends ServiceSupport implements Idempote
 
     private synchronized IdempotentRepository claims() {
         if (claims == null) {
-            LedgerClerk clerk = context.getRegistry()
-                    .lookupByNameAndType(NanoBananaRoutes.LEDGER_CLERK, LedgerClerk.class);
-            if (clerk == null) {
-                throw new IllegalStateException(NanoBananaRoutes.FILE_CLAIMS + " keeps its claims in the job ledger of "
+            PipelineBeans pipeline = PipelineBeans.in(context);
+            if (pipeline == null) {
+                throw new IllegalStateException(PipelineBeans.FILE_CLAIMS + " keeps its claims in the job ledger of "
                         + "the nano-banana pipeline, which this CamelContext does not have: add NanoBananaErrorHandling "
                         + "and NanoBananaRoutes, or call kamelet:nano-banana-edit-action from a route");
             }
-            Duration maxAge = context.getRegistry()
-                    .lookupByNameAndType(NanoBananaRoutes.SETTINGS, NanoBananaSettings.class).fileClaimMaxAge();
+            Duration maxAge = pipeline.fileClaimMaxAge();
             // a live instance refreshes its claims often enough that they never reach the age of a dead one's
             Duration keepAlive = maxAge.dividedBy(3).compareTo(Duration.ofSeconds(5)) < 0 ? maxAge.dividedBy(3)
                     : Duration.ofSeconds(5);
-            IdempotentRepository opened = FileClaims.repository(clerk.ledger().dataSource(), context,
+            IdempotentRepository opened = FileClaims.repository(pipeline.clerk().ledger().dataSource(), context,
                     "nanobanana-files", keepAlive, maxAge);
             ServiceHelper.startService(opened);
             claims = opened;

@@ -38,8 +38,8 @@ public class Polling {
 
     /** The wait before the next poll, in milliseconds: the interval grows with each poll, but never past the deadline. */
     public long nextDelay(Exchange exchange) {
-        int polls = exchange.getProperty(JobExchange.POLLS, 0, Integer.class);
-        exchange.setProperty(JobExchange.POLLS, polls + 1);
+        int polls = JobExchange.state(exchange).progress().polls();
+        JobExchange.progress(exchange, progress -> progress.polled(clock.instant()));
         double interval = initialInterval.toMillis() * Math.pow(multiplier, polls);
         long wait = (long) Math.min(interval, maxInterval.toMillis());
         return Math.max(0, Math.min(wait, remaining(exchange).toMillis()));
@@ -66,11 +66,9 @@ public class Polling {
     }
 
     private Duration remaining(Exchange exchange) {
-        Instant started = exchange.getProperty(JobExchange.POLL_STARTED, Instant.class);
-        if (started == null) {
-            started = clock.instant();
-            exchange.setProperty(JobExchange.POLL_STARTED, started);
-        }
-        return Duration.between(clock.instant(), started.plus(deadline));
+        Instant now = clock.instant();
+        JobExchange.progress(exchange, progress -> progress.pollingFrom(now));
+        Instant started = JobExchange.state(exchange).progress().pollStarted();
+        return Duration.between(now, started.plus(deadline));
     }
 }

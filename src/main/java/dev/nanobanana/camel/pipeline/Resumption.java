@@ -1,6 +1,5 @@
 package dev.nanobanana.camel.pipeline;
 
-import java.util.Map;
 import java.util.function.Consumer;
 
 import org.apache.camel.AsyncProducer;
@@ -12,7 +11,7 @@ import dev.nanobanana.camel.ledger.StoredJob;
 
 /**
  * Sends a job the ledger hands back (this instance's own after a restart, or one taken over) into the route that
- * finishes it, with everything its first run carried: its state, its key and its route's sinks.
+ * finishes it, with everything its first run carried: its state, with its route's sinks.
  */
 final class Resumption implements Consumer<StoredJob> {
 
@@ -36,13 +35,7 @@ final class Resumption implements Consumer<StoredJob> {
             throw new IllegalStateException("cannot resume jobs through " + endpoint, e);
         }
         Exchange exchange = new DefaultExchange(context);
-        exchange.setProperty(JobExchange.STATE, job.state());
-        exchange.setProperty(JobExchange.JOB_ID, job.key().jobId());
-        exchange.setProperty(JobExchange.SOURCE, job.key().source());
-        exchange.setProperty(JobExchange.JOB_KEY, job.key());
-        for (Map.Entry<String, String> entry : job.route().entrySet()) {
-            exchange.setProperty(entry.getKey(), entry.getValue());
-        }
+        exchange.setProperty(JobExchange.STATE, job.state().inLedger());
         producer.process(exchange, doneSync -> { });
     }
 }

@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import dev.nanobanana.camel.job.JobStep;
 import dev.nanobanana.camel.observe.RetryCause;
 import dev.nanobanana.camel.runpod.RetryAfter;
+import java.time.Instant;
 
 /**
  * Runs each time a step of a job fails, before Camel's error handler decides on a retry: records the attempts made,
@@ -46,10 +47,8 @@ public class RetryBookkeeping implements Processor {
     @Override
     public void process(Exchange exchange) {
         int attempts = exchange.getIn().getHeader(Exchange.REDELIVERY_COUNTER, 1, Integer.class);
-        exchange.setProperty(JobExchange.ATTEMPTS, attempts);
-        if (exchange.getProperty(JobExchange.FAILING_SINCE) == null) {
-            exchange.setProperty(JobExchange.FAILING_SINCE, clock.instant());
-        }
+        Instant now = clock.instant();
+        JobExchange.progress(exchange, progress -> progress.failedAttempt(attempts, now));
         Throwable failure = JobExchange.failure(exchange);
         JobStep step = JobExchange.step(exchange);
         Duration wait = failure instanceof HttpOperationFailedException http ? retryAfter(http.getResponseHeaders())

@@ -17,8 +17,8 @@ public class RouteFileBeans implements ContextServicePlugin {
     }
 
     static void bindFileClaims(CamelContext context) {
-        if (context.getRegistry().lookupByName(NanoBananaRoutes.FILE_CLAIMS) == null) {
-            context.getRegistry().bind(NanoBananaRoutes.FILE_CLAIMS, new PipelineFileClaims(context));
+        if (context.getRegistry().lookupByName(PipelineBeans.FILE_CLAIMS) == null) {
+            context.getRegistry().bind(PipelineBeans.FILE_CLAIMS, new PipelineFileClaims(context));
         }
     }
 }

@@ -9,6 +9,8 @@ import java.util.function.Consumer;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.AsyncProcessorSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import dev.nanobanana.camel.json.Json;
 import dev.nanobanana.camel.settings.KnownSecrets;
@@ -24,6 +26,7 @@ import dev.nanobanana.camel.runpod.RunpodResponses;
 import dev.nanobanana.camel.runpod.RunpodResult;
 import dev.nanobanana.camel.runpod.RunsyncRequest;
 import dev.nanobanana.camel.runpod.SubmitMode;
+import dev.nanobanana.camel.job.JobProgress;
 
 /**
  * One call to RunPod's API about a job (submit, poll or cancel), made without holding a thread while RunPod answers.
@@ -60,25 +63,45 @@ public final class RunpodCall extends AsyncProcessorSupport {
             return new RunpodCall(JobStep.POLL, null, this);
         }
 
-        /** {@code POST /cancel/{id}}. */
+        /** {@code POST /cancel/{id}}: the job's step, at the poll deadline; RunPod's answer becomes its result. */
         public RunpodCall cancel() {
             return new RunpodCall(JobStep.CANCEL, null, this);
         }
+
+        /**
+         * {@code POST /cancel/{id}} for a job given up on while RunPod still has it queued or running (its polls failed
+         * for good), so that it is not run and charged for nothing. Best effort, and no step of the job: the job's
+         * state and failure stay as they are, whatever the cancel does; the record says it was cancelled.
+         */
+        public RunpodCall cancelGivenUp() {
+            return new RunpodCall(JobStep.CANCEL, null, this, true);
+        }
     }
+
+    private static final Logger LOG = LoggerFactory.getLogger(RunpodCall.class);
 
     private final JobStep step;
     private final WireRequest wireRequest;
     private final Calls calls;
+    private final boolean givenUp;
 
     private RunpodCall(JobStep step, WireRequest wireRequest, Calls calls) {
+        this(step, wireRequest, calls, false);
+    }
+
+    private RunpodCall(JobStep step, WireRequest wireRequest, Calls calls, boolean givenUp) {
         this.step = step;
         this.wireRequest = wireRequest;
         this.calls = calls;
+        this.givenUp = givenUp;
     }
 
     @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
-        exchange.setProperty(JobExchange.STEP, step);
+        if (givenUp) {
+            return cancelGivenUp(exchange, callback);
+        }
+        JobExchange.at(exchange, step);
         String path;
         byte[] body = null;
         String method = "POST";
@@ -110,7 +133,7 @@ public final class RunpodCall extends AsyncProcessorSupport {
                             ? error.getCause() : error;
                     if (step == JobStep.SUBMIT && new JobFailure(cause, step).leavesOutcomeUnknown()) {
                         // this request may have been charged: one sent again is counted again
-                        exchange.removeProperty(JobExchange.COUNTED);
+                        JobExchange.progress(exchange, progress -> progress.counted(null));
                     }
                     throw cause;
                 }
@@ -155,6 +178,38 @@ public final class RunpodCall extends AsyncProcessorSupport {
         JobExchange.stepSucceeded(exchange);
     }
 
+    private boolean cancelGivenUp(Exchange exchange, AsyncCallback callback) {
+        JobState state = JobExchange.state(exchange);
+        RunpodResult result = state == null ? null : state.result();
+        if (result == null || result.isTerminal()) {
+            callback.done(true);
+            return true;
+        }
+        calls.client().call("POST", "/cancel/" + result.id(), null).whenComplete((response, error) -> {
+            String failure = null;
+            if (error != null) {
+                Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause()
+                        : error;
+                failure = cause.getMessage();
+            } else {
+                try (AnswerBody body = response.body()) {
+                    if (response.statusCode() / 100 != 2) {
+                        failure = "HTTP " + response.statusCode() + ": " + calls.secrets().mask(body.excerpt(200));
+                    }
+                }
+            }
+            if (failure == null) {
+                JobExchange.progress(exchange, JobProgress::cancelledAsGivenUp);
+                LOG.info("Job {}: RunPod job {} cancelled, as the job is given up on", state.jobId(), result.id());
+            } else {
+                LOG.warn("Job {}: RunPod job {} could not be cancelled ({}): it may still run and be charged",
+                        state.jobId(), result.id(), failure);
+            }
+            callback.done(false);
+        });
+        return false;
+    }
+
     /** The answer, with the secrets masked in its error and in what a protocol failure quotes of it. */
     private RunpodAnswer read(AnswerBody body) throws Exception {
         RunpodAnswer answer;
@@ -170,7 +225,7 @@ public final class RunpodCall extends AsyncProcessorSupport {
 
     /** Decodes base64 output into the spool: from here on the image is kept, whatever happens to its delivery. */
     private void keepInlineImage(Exchange exchange, AnswerBody body, InlineImage inline) throws Exception {
-        exchange.setProperty(JobExchange.STEP, JobStep.DOWNLOAD);
+        JobExchange.at(exchange, JobStep.DOWNLOAD);
         Path incoming = calls.spool().incoming();
         try {
             inline.decodeTo(body, incoming);

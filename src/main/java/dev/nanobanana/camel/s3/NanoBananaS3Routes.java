@@ -9,9 +9,10 @@ import software.amazon.awssdk.services.s3.model.CopyObjectRequest;
 import software.amazon.awssdk.services.s3.model.DeleteObjectRequest;
 
 import dev.nanobanana.camel.pipeline.JobExchange;
-import dev.nanobanana.camel.settings.NanoBananaProperties;
 import dev.nanobanana.camel.pipeline.NanoBananaRoutes;
 import dev.nanobanana.camel.job.JobFileFailedException;
+import dev.nanobanana.camel.settings.NanoBananaSettings;
+import dev.nanobanana.camel.settings.S3Settings;
 
 /**
  * What a job file from S3 needs beyond the pipeline, since the S3 consumer has no {@code moveFailed}: the object is
@@ -29,7 +30,7 @@ public class NanoBananaS3Routes extends RouteBuilder {
 
     @Override
     public void configure() {
-        S3Settings settings = S3Settings.from(new NanoBananaProperties(getContext()));
+        S3Settings settings = NanoBananaSettings.of(getContext()).s3();
         S3Client client = S3Clients.forEndpoints(settings);
         bindToRegistry(CLIENT, client);
         bindToRegistry("nanobananaS3Images", new S3ImageReferences(client, S3Clients.presigner(settings),

@@ -18,6 +18,7 @@ import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.HeadBucketResponse;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+import dev.nanobanana.camel.settings.S3Settings;
 
 /**
  * Builds the AWS SDK clients the S3 routes and {@code s3://} images use, from {@link S3Settings}: AWS itself, or any

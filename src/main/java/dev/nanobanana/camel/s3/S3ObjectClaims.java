@@ -10,8 +10,8 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import dev.nanobanana.camel.pipeline.PipelineBeans;
 
-import dev.nanobanana.camel.pipeline.NanoBananaRoutes;
 
 /**
  * Which job files in a bucket this instance works on. The S3 consumer lists every object on each poll and moves none:
@@ -75,7 +75,7 @@ final class S3ObjectClaims {
     }
 
     private IdempotentRepository claims() {
-        return context.getRegistry().lookupByNameAndType(NanoBananaRoutes.FILE_CLAIMS, IdempotentRepository.class);
+        return context.getRegistry().lookupByNameAndType(PipelineBeans.FILE_CLAIMS, IdempotentRepository.class);
     }
 
     /** The object's claim, the same on every instance. */

@@ -1,5 +1,6 @@
 package dev.nanobanana.camel.settings;
 
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -7,7 +8,6 @@ import java.util.Objects;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -23,7 +23,7 @@ import org.apache.camel.CamelContext;
  */
 public record KnownSecrets(List<String> values) {
 
-    /** The name a context's secrets are bound under, by {@link NanoBananaRoutes}. */
+    /** The name a context's secrets are bound under, by its pipeline. */
     public static final String BOUND_AS = "nanobananaKnownSecrets";
     /**
      * Shorter values are not masked: they would mask ordinary letters and words in every text (a password "ab" in
@@ -32,8 +32,6 @@ public record KnownSecrets(List<String> values) {
     public static final int SHORTEST = 4;
     public static final String MASK = "****";
 
-    private static final List<String> KEYS = List.of("api-key", "ledger.password", "s3.access-key", "s3.secret-key",
-            "sftp.password", "sftp.private-key-passphrase", "status.token");
     /** {@code password=...} in a JDBC URL: PostgreSQL's {@code ?password=}, H2's {@code ;PASSWORD=}. */
     private static final Pattern URL_PASSWORD = Pattern.compile("(?i)[?&;]password=([^&;]+)");
 
@@ -44,22 +42,17 @@ public record KnownSecrets(List<String> values) {
                 .toList();
     }
 
-    /** The secrets of the context's {@code nanobanana.*} settings. */
-    public static KnownSecrets of(NanoBananaProperties properties) {
-        return new KnownSecrets(Stream.concat(KEYS.stream().map(properties::text),
-                Stream.of(passwordIn(properties.text("ledger.url")))).toList());
+    /** The secrets of these settings. */
+    public static KnownSecrets of(NanoBananaSettings settings) {
+        return new KnownSecrets(Arrays.asList(settings.apiKey(), settings.ledgerPassword(),
+                passwordIn(settings.ledgerUrl()), settings.s3().accessKey(), settings.s3().secretKey(),
+                settings.sftp().password(), settings.sftp().privateKeyPassphrase(), settings.status().token()));
     }
 
-    /** The secrets of the context's settings, and those of settings given in code (such as the key in use). */
-    public static KnownSecrets of(NanoBananaProperties properties, NanoBananaSettings settings) {
-        return new KnownSecrets(Stream.concat(of(properties).values().stream(), Stream.of(settings.apiKey(),
-                settings.ledgerPassword(), passwordIn(settings.ledgerUrl()))).toList());
-    }
-
-    /** The context's secrets: those its {@link NanoBananaRoutes} bound, else those of its properties. */
+    /** The context's secrets: those its pipeline bound, else those of its settings. */
     public static KnownSecrets in(CamelContext context) {
         KnownSecrets bound = context.getRegistry().lookupByNameAndType(BOUND_AS, KnownSecrets.class);
-        return bound != null ? bound : of(new NanoBananaProperties(context));
+        return bound != null ? bound : of(NanoBananaSettings.of(context));
     }
 
     public String mask(String text) {

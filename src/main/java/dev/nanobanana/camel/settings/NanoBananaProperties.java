@@ -13,9 +13,16 @@ import dev.nanobanana.camel.job.ByteSizes;
 
 /**
  * Reads {@code nanobanana.*} keys from a context's property placeholders, falling back to their
- * {@link NanoBananaSettings#DEFAULTS}, and refuses a value that is not usable with a message that names the key.
+ * {@link NanoBananaSettings#DEFAULTS}, and refuses a value that is not usable with a message that names the key. Only
+ * {@link NanoBananaSettings#from} reads keys; everything else reads the settings.
  */
-public record NanoBananaProperties(CamelContext context) {
+record NanoBananaProperties(CamelContext context) {
+
+    /** The value of a key outside {@code nanobanana.*}, such as {@code camel.management.host}, if it has one. */
+    Optional<String> camel(String key) {
+        return context.getPropertiesComponent().resolveProperty(key);
+    }
+
 
     /** The value of {@code nanobanana.<key>}, such as {@code text("inbox")}. */
     public String text(String key) {

@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 
@@ -17,8 +15,10 @@ import dev.nanobanana.camel.runpod.PriceTable;
 import dev.nanobanana.camel.runpod.SubmitMode;
 
 /**
- * Every {@code nanobanana.*} setting of the pipeline, with its default; read from Camel's property placeholders so
- * that a properties file, {@code -Dkey=value} and environment variables ({@code NANOBANANA_INBOX}) all apply.
+ * Every {@code nanobanana.*} setting, read once from Camel's property placeholders so that a properties file,
+ * {@code -Dkey=value} and environment variables ({@code NANOBANANA_INBOX}) all apply, and bound in the context for
+ * every part that needs one ({@link #of}). The defaults are those of {@code config/application.properties}, which the
+ * library carries as a resource: that file is the one place a key and its default are written.
  */
 public record NanoBananaSettings(
         String endpointUrl,
@@ -56,100 +56,35 @@ public record NanoBananaSettings(
         BudgetCap budget,
         boolean dryRun,
         Duration healthInterval,
-        Duration progressInterval) {
+        Duration progressInterval,
+        String inbox,
+        String examplesDir,
+        S3Settings s3,
+        SftpSettings sftp,
+        StatusSettings status,
+        EmulatorOptions emulator) {
 
     public static final String PREFIX = "nanobanana.";
     public static final String RUNPOD_ENDPOINT = "https://api.runpod.ai/v2/google-nano-banana-2-edit";
 
-    /** The keys and their defaults, in the order {@code config/application.properties} documents them. */
-    public static final Map<String, String> DEFAULTS = defaults();
+    /** The name the settings are bound under in a context. */
+    public static final String BOUND_AS = "nanobananaSettings";
+    /** {@code config/application.properties}, as the library carries it. */
+    static final String DEFAULTS_RESOURCE = "/dev/nanobanana/camel/settings/application.properties";
 
-    private static Map<String, String> defaults() {
-        Map<String, String> d = new LinkedHashMap<>();
-        d.put("endpoint-url", RUNPOD_ENDPOINT);
-        d.put("api-key", "{{env:RUNPOD_API_KEY:}}");
-        d.put("inbox", "inbox");
-        d.put("examples-dir", "examples");
-        d.put("completed-dir", "out/completed");
-        d.put("failed-dir", "out/failed");
-        d.put("spool-dir", "out/spool");
-        d.put("max-job-file-bytes", "1MB");
-        d.put("concurrency", "8");
-        d.put("rate.max-requests", "2000");
-        d.put("rate.period", "10s");
-        d.put("default.resolution", "1k");
-        d.put("default.output-format", "png");
-        d.put("http.connect-timeout", "10s");
-        d.put("http.read-timeout", "150s");
-        d.put("retry.max-attempts", "5");
-        d.put("retry.initial-delay", "1s");
-        d.put("retry.multiplier", "2");
-        d.put("retry.max-delay", "60s");
-        d.put("retry.paid-image-for", "10m");
-        d.put("poll.initial-interval", "1s");
-        d.put("poll.max-interval", "15s");
-        d.put("poll.multiplier", "1.5");
-        d.put("poll.deadline", "15m");
-        d.put("submit-mode", "runsync");
-        d.put("resubmit-in-doubt", "false");
-        d.put("fetch-paid-images", "false");
-        d.put("ledger.url", "jdbc:h2:file:./state/ledger");
-        d.put("ledger.user", "sa");
-        d.put("ledger.password", "");
-        d.put("ledger.lease", "60s");
-        d.put("ledger.file-claim-max-age", "30s");
-        d.put("instance-id", "");
-        d.put("price.1k", "0.0875");
-        d.put("price.2k", "0.13");
-        d.put("price.4k", "0.175");
-        d.put("budget.max-usd", "");
-        d.put("budget.period", "day");
-        d.put("dry-run", "false");
-        d.put("s3.enabled", "false");
-        d.put("s3.bucket", "");
-        d.put("s3.region", "us-east-1");
-        d.put("s3.endpoint-url", "");
-        d.put("s3.path-style", "false");
-        d.put("s3.access-key", "");
-        d.put("s3.secret-key", "");
-        d.put("s3.checksums", "when-supported");
-        d.put("s3.inbox-prefix", "inbox/");
-        d.put("s3.completed-prefix", "out/completed/");
-        d.put("s3.failed-prefix", "out/failed/");
-        d.put("s3.presign-ttl", "1h");
-        d.put("sftp.enabled", "false");
-        d.put("sftp.host", "");
-        d.put("sftp.port", "22");
-        d.put("sftp.username", "");
-        d.put("sftp.password", "");
-        d.put("sftp.private-key-file", "");
-        d.put("sftp.private-key-passphrase", "");
-        d.put("sftp.known-hosts-file", "{{sys:user.home}}/.ssh/known_hosts");
-        d.put("sftp.strict-host-key-checking", "yes");
-        d.put("sftp.inbox", "inbox");
-        d.put("sftp.settle-time", "5s");
-        d.put("sftp.completed-dir", "out/completed");
-        d.put("sftp.failed-dir", "out/failed");
-        d.put("emulator.enabled", "false");
-        d.put("emulator.port", "0");
-        d.put("emulator.latency", "1s");
-        d.put("emulator.runsync-wait", "90s");
-        d.put("emulator.faults", "");
-        d.put("emulator.fetch-inputs", "false");
-        d.put("health.interval", "15s");
-        d.put("progress.interval", "10s");
-        d.put("status.enabled", "true");
-        d.put("status.token", "");
-        d.put("status.host-names", "");
-        d.put("status.daily-contact-sheet", "true");
-        return Collections.unmodifiableMap(d);
-    }
+    /** The {@code nanobanana.*} keys (without the prefix) and their defaults, in the order the file gives them. */
+    public static final Map<String, String> DEFAULTS = DefaultsFile.read(DEFAULTS_RESOURCE, PREFIX);
 
     /** The defaults as placeholder properties, for a context that has no {@code application.properties} of ours. */
     public static Properties defaultProperties() {
         Properties properties = new Properties();
         DEFAULTS.forEach((key, value) -> properties.setProperty(PREFIX + key, value));
         return properties;
+    }
+
+    /** The value {@code config/application.properties} gives a key outside {@code nanobanana.*}, such as a Camel one. */
+    public static String fileDefault(String key) {
+        return DefaultsFile.read(DEFAULTS_RESOURCE, key).get("");
     }
 
     /**
@@ -163,6 +98,18 @@ public record NanoBananaSettings(
                 properties.addInitialProperty(PREFIX + key, value);
             }
         });
+    }
+
+    /** The context's settings: those bound in it, else read from its properties now, and bound. */
+    public static synchronized NanoBananaSettings of(CamelContext context) {
+        NanoBananaSettings bound = context.getRegistry().lookupByNameAndType(BOUND_AS, NanoBananaSettings.class);
+        return bound != null ? bound : bind(context, from(context));
+    }
+
+    /** Makes these the context's settings, as every part of the pipeline reads them. */
+    public static NanoBananaSettings bind(CamelContext context, NanoBananaSettings settings) {
+        context.getRegistry().bind(BOUND_AS, settings);
+        return settings;
     }
 
     /**
@@ -208,7 +155,13 @@ public record NanoBananaSettings(
                 new BudgetCap(values.optionalUsd("budget.max-usd"), BudgetPeriod.of(values.text("budget.period"))),
                 values.flag("dry-run"),
                 positive(values, "health.interval"),
-                values.duration("progress.interval"));
+                values.duration("progress.interval"),
+                values.text("inbox"),
+                values.text("examples-dir"),
+                S3Settings.from(values),
+                SftpSettings.from(values),
+                StatusSettings.from(values),
+                EmulatorOptions.from(values));
     }
 
     /** The same settings aimed at another endpoint, such as the built-in emulator. */
@@ -218,7 +171,8 @@ public record NanoBananaSettings(
                 connectTimeout, readTimeout, retryMaxAttempts, retryInitialDelay, retryMultiplier, retryMaxDelay,
                 retryPaidImageFor, pollInitialInterval, pollMaxInterval, pollMultiplier, pollDeadline, submitMode,
                 resubmitInDoubt, fetchPaidImages, ledgerUrl, ledgerUser, ledgerPassword, ledgerLease, fileClaimMaxAge,
-                instanceId, prices, budget, dryRun, healthInterval, progressInterval);
+                instanceId, prices, budget, dryRun, healthInterval, progressInterval, inbox, examplesDir, s3, sftp, status,
+                emulator);
     }
 
     private static Duration positive(NanoBananaProperties values, String key) {

@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.StringJoiner;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import dev.nanobanana.camel.settings.StatusSettings;
 
 /**
  * The hosts the status page answers to, by a request's {@code Host}: this machine's loopback addresses and

@@ -10,7 +10,6 @@ import java.util.Optional;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.nanobanana.camel.json.Json;
-import dev.nanobanana.camel.pipeline.JobExchange;
 import dev.nanobanana.camel.job.EditJob;
 import dev.nanobanana.camel.job.JobPhase;
 import dev.nanobanana.camel.ledger.StoredJob;
@@ -34,22 +33,22 @@ final class JobResults {
         if (stored.phase() != JobPhase.DELIVERED || job == null) {
             return Optional.empty();
         }
-        return inSink(stored, JobExchange.COMPLETED_SINK, job.id() + "." + job.imageExtension());
+        return inSink(stored, stored.route().completedSink(), job.id() + "." + job.imageExtension());
     }
 
     /** The record of a delivered job ({@code <id>.json}), or the error record of a failed one. */
     static Optional<Path> record(StoredJob stored) {
         String id = stored.key().jobId();
         return switch (stored.phase()) {
-            case DELIVERED -> inSink(stored, JobExchange.COMPLETED_SINK, id + ".json");
-            case FAILED -> inSink(stored, JobExchange.FAILED_SINK, id + ".error.json");
+            case DELIVERED -> inSink(stored, stored.route().completedSink(), id + ".json");
+            case FAILED -> inSink(stored, stored.route().failedSink(), id + ".error.json");
             default -> Optional.empty();
         };
     }
 
     /** The sink a delivered job's image went to, as a person may see it. */
     static String completedSink(StoredJob stored) {
-        return SinkFolder.shown(stored.route().get(JobExchange.COMPLETED_SINK));
+        return SinkFolder.shown(stored.route().completedSink());
     }
 
     /**
@@ -68,7 +67,7 @@ final class JobResults {
         if (stored.state().inDoubt()) {
             return new Failure("outcome unknown: RunPod may have run and charged it", null);
         }
-        return new Failure("see its error record in " + SinkFolder.shown(stored.route().get(JobExchange.FAILED_SINK)),
+        return new Failure("see its error record in " + SinkFolder.shown(stored.route().failedSink()),
                 null);
     }
 
@@ -86,7 +85,7 @@ final class JobResults {
     }
 
     private static Optional<Path> inSink(StoredJob stored, String sink, String fileName) {
-        return SinkFolder.of(stored.route().get(sink)).flatMap(folder -> {
+        return SinkFolder.of(sink).flatMap(folder -> {
             Path base = folder.toAbsolutePath().normalize();
             Path file = base.resolve(fileName).normalize();
             // ids cannot hold a separator or "..", so this holds; it is checked all the same

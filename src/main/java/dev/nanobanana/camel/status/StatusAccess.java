@@ -10,6 +10,7 @@ import java.util.Optional;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
+import dev.nanobanana.camel.settings.StatusSettings;
 
 /**
  * Who may see the status page. A request must name a host the page answers to ({@link HostNames}). With

@@ -21,13 +21,13 @@ import org.slf4j.LoggerFactory;
 
 import dev.nanobanana.camel.json.Json;
 import dev.nanobanana.camel.settings.KnownSecrets;
-import dev.nanobanana.camel.settings.NanoBananaProperties;
 import dev.nanobanana.camel.pipeline.NanoBananaRoutes;
 import dev.nanobanana.camel.settings.NanoBananaSettings;
 import dev.nanobanana.camel.job.JobKey;
 import dev.nanobanana.camel.ledger.JobLedger;
-import dev.nanobanana.camel.pipeline.LedgerClerk;
 import dev.nanobanana.camel.ledger.StoredJob;
+import dev.nanobanana.camel.settings.StatusSettings;
+import dev.nanobanana.camel.pipeline.PipelineBeans;
 
 /**
  * The status page on Camel's platform-http (in the runtime: the management server, beside {@code /observe/health}):
@@ -51,8 +51,7 @@ public final class StatusRoutes extends RouteBuilder {
     @Override
     public void configure() throws Exception {
         NanoBananaSettings.addDefaults(getContext());
-        NanoBananaProperties properties = new NanoBananaProperties(getContext());
-        StatusSettings settings = StatusSettings.from(properties);
+        StatusSettings settings = NanoBananaSettings.of(getContext()).status();
         StatusAccess access = new StatusAccess(settings);
         access.refusal().ifPresent(LOG::warn);
         Clock clock = Clock.systemUTC();
@@ -116,13 +115,12 @@ public final class StatusRoutes extends RouteBuilder {
     }
 
     private JobLedger ledger() {
-        LedgerClerk clerk = getContext().getRegistry().lookupByNameAndType(NanoBananaRoutes.LEDGER_CLERK,
-                LedgerClerk.class);
-        if (clerk == null) {
+        PipelineBeans pipeline = PipelineBeans.in(getContext());
+        if (pipeline == null) {
             throw new IllegalStateException("the status page needs the pipeline's job ledger: add NanoBananaRoutes "
                                             + "to the same context");
         }
-        return clerk.ledger();
+        return pipeline.clerk().ledger();
     }
 
     private static void page(Exchange exchange, StatusAccess access) throws IOException {

@@ -193,7 +193,7 @@ abstract class JobLedgerBehaviour extends LedgerOnDatabase {
         assertThat(again.verdict()).as("the job is on its way here already").isEqualTo(Verdict.RUNNING);
         assertThat(afterItsLease.verdict()).isEqualTo(Verdict.RUNNING);
         assertThat(ledger.takeOverUnsent(key("shoe"), fingerprint(again.job().state()),
-                SampleJobs.received("shoe", clock.instant()), SampleJobs.ROUTE, A, LEASE)).isEmpty();
+                SampleJobs.received("shoe", clock.instant()), A, LEASE)).isEmpty();
     }
 
     @Test
@@ -307,9 +307,9 @@ abstract class JobLedgerBehaviour extends LedgerOnDatabase {
     void twoSourcesMayUseTheSameJobId() {
         JobState shoe = SampleJobs.received("shoe", clock.instant());
 
-        Admission inbox = ledger.admit(new JobKey("inbox", "shoe"), fingerprint(shoe), shoe, SampleJobs.ROUTE, A,
+        Admission inbox = ledger.admit(new JobKey("inbox", "shoe"), fingerprint(shoe), shoe, A,
                 LEASE);
-        Admission s3 = ledger.admit(new JobKey("s3-inbox", "shoe"), fingerprint(shoe), shoe, SampleJobs.ROUTE, A,
+        Admission s3 = ledger.admit(new JobKey("s3-inbox", "shoe"), fingerprint(shoe), shoe, A,
                 LEASE);
 
         assertThat(List.of(inbox.verdict(), s3.verdict())).containsOnly(Verdict.NEW);
@@ -364,7 +364,10 @@ abstract class JobLedgerBehaviour extends LedgerOnDatabase {
                 Instant.parse("2026-03-14T08:59:59.123456789Z"),
                 Instant.parse("2026-03-14T09:00:00.987654321Z"),
                 true,
-                true);
+                true,
+                SampleJobs.ROUTE,
+                true,
+                null);
 
         ledger.save(key("shoe"), everything, A);
 
@@ -375,10 +378,10 @@ abstract class JobLedgerBehaviour extends LedgerOnDatabase {
     @Test
     void aJobThatCouldNotBeReadIsKeptWithItsProblem() {
         JobState unreadable = JobState.received(JobDraft.unreadable("bad", "bad.json", "not valid JSON at line 3"),
-                clock.instant()).failed(false);
+                SampleJobs.ROUTE, clock.instant()).failed(false);
 
         ledger.admit(key("bad"), Fingerprint.of(new ObjectMapper().createObjectNode().put("problem", "bad")),
-                unreadable, SampleJobs.ROUTE, A, LEASE);
+                unreadable, A, LEASE);
 
         assertThat(ledger.find(key("bad")).orElseThrow().state()).isEqualTo(unreadable);
         assertThat(column("resolution", "bad")).isNull();
@@ -637,11 +640,11 @@ abstract class JobLedgerBehaviour extends LedgerOnDatabase {
     }
 
     static Optional<StoredJob> takeOverUnsent(JobLedger ledger, JobState state, String owner) {
-        return ledger.takeOverUnsent(key(state.jobId()), fingerprint(state), state, SampleJobs.ROUTE, owner, LEASE);
+        return ledger.takeOverUnsent(key(state.jobId()), fingerprint(state), state, owner, LEASE);
     }
 
     static Admission admit(JobLedger ledger, String jobId, JobState state, String owner) {
-        return ledger.admit(key(jobId), fingerprint(state), state, SampleJobs.ROUTE, owner, LEASE);
+        return ledger.admit(key(jobId), fingerprint(state), state, owner, LEASE);
     }
 
     /** Takes a job from its drop to its delivery, charged {@code cost} (or nothing said). */

@@ -53,9 +53,9 @@ abstract class LedgerBudgetBehaviour extends LedgerOnDatabase {
     void aJobReceivedByAnInstanceThatStoppedCountsNothingUntilTheInstanceThatTookItOverSubmitsItOnce() {
         JobState received = SampleJobs.received("shoe", "p", "1k", clock.instant());
         String fingerprint = Fingerprint.of(received.request());
-        ledger.admit(key("shoe"), fingerprint, received, SampleJobs.ROUTE, "instance-gone", LEASE);
+        ledger.admit(key("shoe"), fingerprint, received, "instance-gone", LEASE);
         clock.advance(LEASE);
-        assertThat(ledger.takeOverUnsent(key("shoe"), fingerprint, received, SampleJobs.ROUTE, A, LEASE)).isPresent();
+        assertThat(ledger.takeOverUnsent(key("shoe"), fingerprint, received, A, LEASE)).isPresent();
         assertThat(counted()).isEqualByComparingTo("0");
 
         assertThat(reserve("shoe", "1k", "0.10").made()).isTrue();
@@ -204,7 +204,7 @@ abstract class LedgerBudgetBehaviour extends LedgerOnDatabase {
         List<JobState> states = new ArrayList<>();
         for (int i = 0; i < jobs; i++) {
             JobState received = SampleJobs.received("job-" + i, "p", "1k", clock.instant());
-            ledger.admit(key("job-" + i), Fingerprint.of(received.request()), received, SampleJobs.ROUTE,
+            ledger.admit(key("job-" + i), Fingerprint.of(received.request()), received,
                     i % 2 == 0 ? A : B, LEASE);
             states.add(received);
         }
@@ -294,7 +294,7 @@ abstract class LedgerBudgetBehaviour extends LedgerOnDatabase {
     private Reservation reserve(JobKey key, String resolution, String cap, Instant at) {
         JobState received = ledger.find(key).map(StoredJob::state).orElseGet(() -> {
             JobState state = SampleJobs.received(key.jobId(), "p", resolution, at);
-            ledger.admit(key, Fingerprint.of(state.request()), state, SampleJobs.ROUTE, A, LEASE);
+            ledger.admit(key, Fingerprint.of(state.request()), state, A, LEASE);
             return state;
         });
         return ledger.reserve(key, received.submitting(at), A, price(resolution),

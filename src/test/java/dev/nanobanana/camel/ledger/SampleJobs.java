@@ -3,7 +3,6 @@ package dev.nanobanana.camel.ledger;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,14 +14,12 @@ import dev.nanobanana.camel.runpod.RunpodResult;
 import dev.nanobanana.camel.runpod.RunpodStatus;
 import dev.nanobanana.camel.runpod.RunsyncRequest;
 import dev.nanobanana.camel.job.JobState;
+import dev.nanobanana.camel.job.JobRoute;
 
 /** Jobs as the routes make them, from a job file in the inbox to a delivered image. */
 final class SampleJobs {
 
-    static final Map<String, String> ROUTE = Map.of(
-            "completed", "file:out/completed",
-            "failed", "file:out/failed",
-            "jobFolder", "inbox");
+    static final JobRoute ROUTE = new JobRoute("inbox", "file:out/completed", "file:out/failed", "inbox", true);
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -42,7 +39,7 @@ final class SampleJobs {
                 .put("resolution", resolution)
                 .put("aspect_ratio", "3:2");
         fields.putArray("images").add(job.images().get(0)).add(job.images().get(1));
-        return JobState.received(JobDraft.of(id, "shoes.json", fields), at)
+        return JobState.received(JobDraft.of(id, "shoes.json", fields), ROUTE, at)
                 .withJob(job, job.request());
     }
 

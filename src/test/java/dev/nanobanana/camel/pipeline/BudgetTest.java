@@ -183,7 +183,7 @@ class BudgetTest extends PipelineTestSupport {
     }
 
     static BudgetGate budget(CamelContext context) {
-        return context.getRegistry().lookupByNameAndType(NanoBananaRoutes.BUDGET, BudgetGate.class);
+        return PipelineBeans.in(context).budget();
     }
 
     /** The images in the completed sink. */

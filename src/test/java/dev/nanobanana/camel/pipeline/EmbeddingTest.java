@@ -106,7 +106,7 @@ class EmbeddingTest {
         Exchange done = template.send(NanoBananaRoutes.JOB, exchange -> exchange.getIn()
                 .setBody("{\"prompt\": \"p\", \"images\": [\"https://images.test/a.png\"]}"));
 
-        String id = done.getProperty(JobExchange.JOB_ID, String.class);
+        String id = JobExchange.jobId(done);
         assertThat(id).matches("job-\\d{8}-\\d{6}-[0-9a-f]{5}");
         assertThat(work.resolve("completed/" + id + ".png")).exists();
     }

@@ -26,6 +26,8 @@ import dev.nanobanana.camel.runpod.RunpodResult;
 import dev.nanobanana.camel.runpod.RunpodStatus;
 import dev.nanobanana.camel.runpod.RunsyncRequest;
 import dev.nanobanana.camel.sink.ErrorRecord;
+import dev.nanobanana.camel.job.JobRoute;
+import dev.nanobanana.camel.job.JobProgress;
 
 class ErrorRecordsTest {
 
@@ -37,8 +39,8 @@ class ErrorRecordsTest {
 
     private static Exchange failedJob(Exception failure, JobStep step) {
         Exchange exchange = new DefaultExchange(new DefaultCamelContext());
-        exchange.setProperty(JobExchange.JOB_ID, "big");
-        exchange.setProperty(JobExchange.STEP, step);
+        exchange.setProperty(JobExchange.STATE, JobState.received(JobDraft.of("big", "big.json", null),
+                JobRoute.alone("inbox"), Instant.EPOCH).withProgress(JobProgress.START.at(step)));
         exchange.setException(failure);
         return exchange;
     }
@@ -52,7 +54,8 @@ class ErrorRecordsTest {
         ObjectNode fields = JsonNodeFactory.instance.objectNode().put("prompt", MEGABYTES);
         fields.putArray("images").add("https://x.test/a.png");
         Exchange exchange = failedJob(new InvalidJobException("the runsync body is 52.0 MB"), JobStep.READ);
-        exchange.setProperty(JobExchange.STATE, JobState.received(JobDraft.of("big", "big.json", fields), Instant.EPOCH));
+        exchange.setProperty(JobExchange.STATE, JobState.received(JobDraft.of("big", "big.json", fields), JobRoute.alone("inbox"), Instant.EPOCH)
+                .withProgress(JobExchange.state(exchange).progress()));
 
         ErrorRecord record = records.of(exchange);
 
@@ -70,7 +73,8 @@ class ErrorRecordsTest {
         ObjectNode fields = JsonNodeFactory.instance.objectNode().put("prompt", "p");
         fields.putArray("images").add(image);
         Exchange exchange = failedJob(new java.io.IOException("Connection reset"), JobStep.SUBMIT);
-        exchange.setProperty(JobExchange.STATE, JobState.received(JobDraft.of("big", "big.json", fields), Instant.EPOCH)
+        exchange.setProperty(JobExchange.STATE, JobState.received(JobDraft.of("big", "big.json", fields), JobRoute.alone("inbox"), Instant.EPOCH)
+                .withProgress(JobExchange.state(exchange).progress())
                 .withJob(null, new RunsyncRequest(new RunsyncRequest.Input(List.of(image), MEGABYTES, "1k", null,
                         "png", false))));
 

@@ -39,7 +39,7 @@ class JobPreparationTest {
         assertThat(new ObjectMapper().writeValueAsString(request)).isEqualTo(
                 "{\"input\":{\"images\":[\"https://images.test/a.png\"],\"prompt\":\"p\",\"resolution\":\"1k\","
                 + "\"aspect_ratio\":\"3:2\",\"output_format\":\"png\",\"enable_base64_output\":false}}");
-        assertThat(exchange.getProperty(JobExchange.JOB_ID)).isEqualTo("shoe");
+        assertThat(JobExchange.jobId(exchange)).isEqualTo("shoe");
     }
 
     @Test
@@ -77,7 +77,7 @@ class JobPreparationTest {
         EditJob job = JobExchange.state(exchange).job();
         assertThat(job.prompt()).isEqualTo("Make it yellow");
         assertThat(job.resolution()).isEqualTo("2k");
-        assertThat(exchange.getProperty(JobExchange.JOB_ID)).isEqualTo("anchored");
+        assertThat(JobExchange.jobId(exchange)).isEqualTo("anchored");
     }
 
     @Test

@@ -13,6 +13,7 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import dev.nanobanana.camel.testing.StallingServer;
+import dev.nanobanana.camel.settings.S3Settings;
 
 /**
  * An S3-compatible store that sends an object's headers and part of it, then nothing (a hung proxy in front of it):
@@ -23,7 +24,7 @@ class StalledS3ObjectTest {
     @Test
     void objectThatStopsArrivingHalfWayFailsAfterTheReadTimeout() throws Exception {
         try (StallingServer store = StallingServer.stallingAfter(100, new byte[10_000], "application/json");
-                S3Client client = S3Clients.client(new S3Settings("jobs", "us-east-1", store.url(""), true, "key",
+                S3Client client = S3Clients.client(new S3Settings(true, "jobs", "us-east-1", store.url(""), true, "key",
                         "secret", true, Duration.ofHours(1), Duration.ofSeconds(1)))) {
 
             CompletableFuture<Throwable> failure = CompletableFuture.supplyAsync(() -> {

@@ -22,7 +22,7 @@ class KnownSecretsTest {
                     "jdbc:postgresql://db.example/ledger?user=nb&password=pg-pass-7a1&ssl=true");
             context.getPropertiesComponent().setInitialProperties(properties);
 
-            KnownSecrets secrets = KnownSecrets.of(new NanoBananaProperties(context));
+            KnownSecrets secrets = KnownSecrets.of(NanoBananaSettings.from(context));
 
             assertThat(secrets.mask("token token-5e2d1c, password pg-pass-7a1"))
                     .isEqualTo("token ****, password ****");
@@ -37,7 +37,7 @@ class KnownSecretsTest {
             properties.setProperty("nanobanana.sftp.password", "abc");
             context.getPropertiesComponent().setInitialProperties(properties);
 
-            KnownSecrets secrets = KnownSecrets.of(new NanoBananaProperties(context));
+            KnownSecrets secrets = KnownSecrets.of(NanoBananaSettings.from(context));
 
             assertThat(secrets.mask("h2-pass-31 about abc")).isEqualTo("**** about abc");
         }

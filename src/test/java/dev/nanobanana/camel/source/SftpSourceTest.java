@@ -22,12 +22,11 @@ import dev.nanobanana.emulator.Fault;
 import dev.nanobanana.emulator.Operation;
 import dev.nanobanana.camel.s3.NanoBananaS3Routes;
 import dev.nanobanana.camel.s3.S3Clients;
-import dev.nanobanana.camel.s3.S3Settings;
 import dev.nanobanana.camel.testing.SilencingRelay;
 import dev.nanobanana.camel.pipeline.PipelineTest;
-import dev.nanobanana.camel.settings.NanoBananaProperties;
 import dev.nanobanana.camel.testing.RemoteSourcesTestSupport;
 import dev.nanobanana.camel.testing.LogCapture;
+import dev.nanobanana.camel.settings.NanoBananaSettings;
 
 /** A partner's SFTP server: job files from its inbox, results back to it; or to S3, by editing a route file. */
 class SftpSourceTest extends RemoteSourcesTestSupport {
@@ -185,7 +184,7 @@ class SftpSourceTest extends RemoteSourcesTestSupport {
         context.getPropertiesComponent().addOverrideProperty("nanobanana.s3.secret-key", secret);
         // the S3 client is made from the settings when the routes are configured: make it again with the bad key
         context.getRegistry().bind(NanoBananaS3Routes.CLIENT,
-                S3Clients.forEndpoints(S3Settings.from(new NanoBananaProperties(context))));
+                S3Clients.forEndpoints(NanoBananaSettings.from(context).s3()));
         loadRoutes("s3.camel.yaml", routeFile("s3.camel.yaml"));
         s3.put(BUCKET, "inbox/shoe.json", PipelineTest.job(""));
 

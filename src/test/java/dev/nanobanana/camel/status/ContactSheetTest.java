@@ -19,14 +19,14 @@ import dev.nanobanana.camel.pipeline.LedgerClerk;
 import dev.nanobanana.camel.testing.Chromium;
 import dev.nanobanana.camel.pipeline.NanoBananaRoutes;
 import dev.nanobanana.camel.testing.PipelineTestSupport;
+import dev.nanobanana.camel.pipeline.PipelineBeans;
 
 /** The contact sheet a batch ends with ({@code --once} writes it with {@link ContactSheet#write(Path, Instant)}). */
 class ContactSheetTest extends PipelineTestSupport {
 
     @Test
     void aBatchsSheetBesideTheCompletedFolderShowsItsJobsOnlyWithTheirImagesFailuresAndTotals() throws Exception {
-        LedgerClerk clerk = context.getRegistry().lookupByNameAndType(NanoBananaRoutes.LEDGER_CLERK,
-                LedgerClerk.class);
+        LedgerClerk clerk = PipelineBeans.in(context).clerk();
         drop("earlier.json", "{\"prompt\": \"an earlier batch\", \"images\": [\"https://example.com/a.jpg\"]}");
         // the ledger hears of a delivery just after its record is written
         await().atMost(WAIT).until(() -> clerk.ledger().find(new JobKey("inbox", "earlier"))

@@ -29,6 +29,7 @@ import dev.nanobanana.camel.job.JobState;
 import dev.nanobanana.camel.runpod.RunpodResult;
 import dev.nanobanana.camel.runpod.RunpodStatus;
 import dev.nanobanana.camel.runpod.RunsyncRequest;
+import dev.nanobanana.camel.job.JobRoute;
 
 /** What the status page says about jobs whose results are not in a folder here, and about text it must not show. */
 class StatusBoardTest {
@@ -81,8 +82,8 @@ class StatusBoardTest {
         JobState state = received("refused").submitting(NOW).answered(new RunpodResult("rp-1", RunpodStatus.FAILED,
                 10L, 10L, null, JSON.getNodeFactory().textNode("cannot read https://bucket.s3.amazonaws.com/a.png"
                         + "?X-Amz-Signature=abc123&X-Amz-Credential=AKIA1 with key " + SECRET))).failed(false);
-        ledger.admit(new JobKey("inbox", "refused"), "f", state, Map.of(JobExchange.FAILED_SINK, "direct:s3-failed"),
-                "me", Duration.ofMinutes(1));
+        ledger.admit(new JobKey("inbox", "refused"), "f",
+                state.withRoute(new JobRoute("inbox", null, "direct:s3-failed", null, true)), "me", Duration.ofMinutes(1));
 
         StatusSummary.Failed failure = board.summary().failures().get(0);
 
@@ -106,14 +107,15 @@ class StatusBoardTest {
         JobState state = received(id).submitting(NOW)
                 .answered(new RunpodResult("rp-" + id, RunpodStatus.COMPLETED, 10L, 10L, output, null))
                 .kept(work.resolve("spool/" + id + ".png")).delivered();
-        ledger.admit(new JobKey("inbox", id), "f-" + id, state, Map.of(JobExchange.COMPLETED_SINK, completedSink),
-                "me", Duration.ofMinutes(1));
+        ledger.admit(new JobKey("inbox", id), "f-" + id,
+                state.withRoute(new JobRoute("inbox", completedSink, null, null, true)), "me", Duration.ofMinutes(1));
     }
 
     private static JobState received(String id) {
         EditJob job = new EditJob(id, "make it " + id, List.of("https://images.test/a.png"), "1k", null, "png", false,
                 "batch.json");
-        return JobState.received(JobDraft.of(id, "batch.json", JSON.createObjectNode().put("id", id)), NOW)
+        return JobState.received(JobDraft.of(id, "batch.json", JSON.createObjectNode().put("id", id)),
+                JobRoute.alone("inbox"), NOW)
                 .withJob(job, job.request());
     }
 }

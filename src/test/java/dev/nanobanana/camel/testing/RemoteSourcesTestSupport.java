@@ -19,6 +19,7 @@ import dev.nanobanana.camel.s3.NanoBananaS3Routes;
 import dev.nanobanana.camel.pipeline.NanoBananaErrorHandling;
 import dev.nanobanana.camel.pipeline.NanoBananaRoutes;
 import dev.nanobanana.camel.source.RoutesFolderTest;
+import dev.nanobanana.camel.pipeline.PipelineBeans;
 
 /**
  * The pipeline with job files from a real S3 store and a real SFTP server in the test's JVM, wired by the route files
@@ -89,7 +90,7 @@ public abstract class RemoteSourcesTestSupport extends PipelineTestSupport {
      * Stopped with the test's context.
      */
     public IdempotentRepository anotherInstancesClaims() throws Exception {
-        LedgerClerk clerk = context.getRegistry().lookupByNameAndType(NanoBananaRoutes.LEDGER_CLERK, LedgerClerk.class);
+        LedgerClerk clerk = PipelineBeans.in(context).clerk();
         IdempotentRepository claims = FileClaims.repository(clerk.ledger().dataSource(), context, "nanobanana-files",
                 Duration.ofSeconds(5), Duration.ofSeconds(30));
         context.addService(claims, true, true);

@@ -58,7 +58,7 @@ final class JobTally extends RoutePolicySupport {
             return;
         }
         JobOutcome outcome = JobOutcomes.outcomeOf(exchange);
-        String source = exchange.getProperty(JobExchange.SOURCE, "direct", String.class);
+        String source = JobExchange.route(exchange).source();
         if (outcome.completed()) {
             CompletedJob job = completedJob(exchange, outcome, source);
             // shown under the lock that counted it: two jobs ending at once would otherwise race from their count
@@ -68,7 +68,7 @@ final class JobTally extends RoutePolicySupport {
                 progress.completed(job, counts());
             }
         } else {
-            String sink = exchange.getProperty(JobExchange.FAILED_SINK, String.class);
+            String sink = JobExchange.route(exchange).failedSink();
             FailedJob job = new FailedJob(outcome.jobId(), source, outcome.detail(),
                     outcome.recordFile() == null ? null : places.file(sink, outcome.recordFile()), places.of(sink));
             synchronized (this) {
@@ -101,7 +101,7 @@ final class JobTally extends RoutePolicySupport {
         boolean deliveredAlready = state == null || state.phase() != JobPhase.DELIVERED;
         RunpodResult result = state == null ? null : state.result();
         BigDecimal cost = deliveredAlready || result == null ? null : result.cost().orElse(null);
-        String sink = exchange.getProperty(JobExchange.COMPLETED_SINK, String.class);
+        String sink = JobExchange.route(exchange).completedSink();
         return new CompletedJob(outcome.jobId(), source, places.file(sink, outcome.detail()), places.of(sink), cost,
                 deliveredAlready);
     }

@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
 import dev.nanobanana.camel.pipeline.JobSlots;
 import dev.nanobanana.camel.settings.KnownSecrets;
 import dev.nanobanana.camel.pipeline.NanoBananaRoutes;
+import dev.nanobanana.camel.pipeline.PipelineBeans;
 import dev.nanobanana.camel.settings.NanoBananaSettings;
 import dev.nanobanana.camel.app.once.BatchSummary.BudgetStop;
 import dev.nanobanana.camel.app.once.BatchSummary.SourceTrouble;
@@ -165,11 +166,12 @@ public final class OnceBatch extends MainListenerSupport {
      * period (no job of the period is on its way, whose cost could come in lower than its price).
      */
     private BudgetStop heldBackByTheBudget() {
-        BudgetGate budget = context.getRegistry().lookupByNameAndType(NanoBananaRoutes.BUDGET, BudgetGate.class);
-        JobSlots slots = context.getRegistry().lookupByNameAndType(NanoBananaRoutes.JOB_SLOTS, JobSlots.class);
-        if (budget == null || slots == null || !budget.reached()) {
+        PipelineBeans pipeline = PipelineBeans.in(context);
+        if (pipeline == null || !pipeline.budget().reached()) {
             return null;
         }
+        BudgetGate budget = pipeline.budget();
+        JobSlots slots = pipeline.slots();
         boolean intakeWaits = !intakeClosed && slots.intakeHeldBack();
         if (!intakeClosed && !intakeWaits) {
             return null;
@@ -186,15 +188,13 @@ public final class OnceBatch extends MainListenerSupport {
         if (tally.completed().isEmpty() && tally.failed().isEmpty()) {
             return null;
         }
-        LedgerClerk clerk = context.getRegistry().lookupByNameAndType(NanoBananaRoutes.LEDGER_CLERK, LedgerClerk.class);
-        NanoBananaSettings settings = context.getRegistry()
-                .lookupByNameAndType(NanoBananaRoutes.SETTINGS, NanoBananaSettings.class);
-        if (clerk == null || settings == null) {
+        PipelineBeans pipeline = PipelineBeans.in(context);
+        if (pipeline == null) {
             return null;
         }
         try {
-            return new ContactSheet(clerk.ledger(), KnownSecrets.in(context)).write(Path.of(settings.completedDir()),
-                    started);
+            return new ContactSheet(pipeline.clerk().ledger(), pipeline.secrets())
+                    .write(Path.of(pipeline.settings().completedDir()), started);
         } catch (RuntimeException e) {
             LOG.warn("Could not write the batch's contact sheet: {}", e.getMessage());
             return null;

@@ -1,4 +1,4 @@
-package dev.nanobanana.camel.status;
+package dev.nanobanana.camel.settings;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -6,10 +6,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
-import dev.nanobanana.camel.settings.NanoBananaProperties;
-
 /**
- * The status page's settings, and the address of the management server it is served on.
+ * The status page's settings ({@code nanobanana.status.*}, a part of {@link NanoBananaSettings}), and the address of the management server it is served on.
  *
  * @param token what a browser or a client must show when set, and what the page needs when the management server
  *        listens beyond loopback; empty: none
@@ -22,15 +20,15 @@ public record StatusSettings(boolean enabled, String token, boolean dailyContact
         String managementHost, List<String> hostNames) {
 
     /** Camel's own default for {@code camel.management.host}: every interface. */
-    static final String CAMEL_DEFAULT_HOST = "0.0.0.0";
+    public static final String CAMEL_DEFAULT_HOST = "0.0.0.0";
 
     public StatusSettings {
         hostNames = hostNames.stream().map(String::strip).filter(name -> !name.isEmpty())
                 .map(name -> name.toLowerCase(Locale.ROOT)).toList();
     }
 
-    public static StatusSettings from(NanoBananaProperties properties) {
-        String host = properties.context().getPropertiesComponent().resolveProperty("camel.management.host")
+    static StatusSettings from(NanoBananaProperties properties) {
+        String host = properties.camel("camel.management.host")
                 .filter(value -> !value.isBlank()).orElse(CAMEL_DEFAULT_HOST);
         return new StatusSettings(properties.flag("status.enabled"), properties.text("status.token"),
                 properties.flag("status.daily-contact-sheet"), properties.text("completed-dir"), host,
