@@ -1,5 +1,7 @@
 package dev.nanobanana.emulator;
 
+import dev.nanobanana.camel.runpod.RunpodStatus;
+
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
@@ -50,9 +52,9 @@ final class JobBoard implements AutoCloseable {
         }
     }
 
-    Map<JobStatus, Long> countByStatus() {
-        Map<JobStatus, Long> byStatus = new EnumMap<>(JobStatus.class);
-        for (JobStatus status : JobStatus.values()) {
+    Map<RunpodStatus, Long> countByStatus() {
+        Map<RunpodStatus, Long> byStatus = new EnumMap<>(RunpodStatus.class);
+        for (RunpodStatus status : RunpodStatus.values()) {
             byStatus.put(status, 0L);
         }
         jobs.values().forEach(job -> byStatus.merge(job.status(), 1L, Long::sum));

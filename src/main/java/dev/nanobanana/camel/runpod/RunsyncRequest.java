@@ -13,7 +13,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 public record RunsyncRequest(Input input) {
 
     /** Above this RunPod refuses a runsync body (RUNPOD.md); inline data: images count against it. */
-    public static final int MAX_BYTES = 20 * 1024 * 1024;
+    public static final int MAX_BYTES = SubmitMode.RUNSYNC.maxBodyBytes();
 
     private static final ObjectMapper JSON = new ObjectMapper();
 

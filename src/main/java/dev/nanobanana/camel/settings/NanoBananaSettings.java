@@ -99,9 +99,10 @@ public record NanoBananaSettings(
         d.put("ledger.lease", "60s");
         d.put("ledger.file-claim-max-age", "30s");
         d.put("instance-id", "");
-        d.put("price.1k", "0.0875");
-        d.put("price.2k", "0.13");
-        d.put("price.4k", "0.175");
+        // empty: RunPod's list price, PriceTable.RUNPOD
+        d.put("price.1k", "");
+        d.put("price.2k", "");
+        d.put("price.4k", "");
         d.put("budget.max-usd", "");
         d.put("budget.period", "day");
         d.put("dry-run", "false");
@@ -204,7 +205,9 @@ public record NanoBananaSettings(
                 values.duration("ledger.lease"),
                 positive(values, "ledger.file-claim-max-age"),
                 instanceId(values.text("instance-id")),
-                new PriceTable(values.usd("price.1k"), values.usd("price.2k"), values.usd("price.4k")),
+                new PriceTable(values.optionalUsd("price.1k").orElse(PriceTable.RUNPOD.usd1k()),
+                        values.optionalUsd("price.2k").orElse(PriceTable.RUNPOD.usd2k()),
+                        values.optionalUsd("price.4k").orElse(PriceTable.RUNPOD.usd4k())),
                 new BudgetCap(values.optionalUsd("budget.max-usd"), BudgetPeriod.of(values.text("budget.period"))),
                 values.flag("dry-run"),
                 positive(values, "health.interval"),
