@@ -31,7 +31,12 @@ final class JobBoard implements AutoCloseable {
         Job job = new Job(id, submittedBy, input, fault, settings.queueDelay());
         jobs.put(id, job);
         counts.started();
-        Duration runTime = fault.orElse(null) instanceof Fault.JobRunsFor runsFor ? runsFor.duration() : settings.latency();
+        Duration runTime = settings.latency();
+        if (fault.orElse(null) instanceof Fault.JobRunsFor runsFor) {
+            runTime = runsFor.duration();
+        } else if (fault.orElse(null) instanceof Fault.JobTimesOut timesOut) {
+            runTime = timesOut.after();
+        }
         worker.outcomeOf(job, clock.after(settings.queueDelay().plus(runTime))).thenAccept(outcome -> end(job, outcome));
         return job;
     }

@@ -23,6 +23,14 @@ sealed interface JobOutcome {
         }
     }
 
+    /** The job ran past RunPod's execution timeout, without an image or an error text. */
+    record TimedOut(long delayMillis, long executionMillis) implements JobOutcome {
+        @Override
+        public RunpodStatus status() {
+            return RunpodStatus.TIMED_OUT;
+        }
+    }
+
     /** The job was cancelled before it ended. */
     record Cancelled() implements JobOutcome {
         @Override

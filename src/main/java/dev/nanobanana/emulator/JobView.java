@@ -45,6 +45,8 @@ final class JobView {
         } else if (outcome.get() instanceof JobOutcome.Failed failed) {
             node.put("delayTime", failed.delayMillis()).put("executionTime", failed.executionMillis());
             node.put("error", failed.error());
+        } else if (outcome.get() instanceof JobOutcome.TimedOut timedOut) {
+            node.put("delayTime", timedOut.delayMillis()).put("executionTime", timedOut.executionMillis());
         }
         return node;
     }

@@ -99,7 +99,7 @@ public final class RunpodEmulator implements AutoCloseable {
         JobCounts jobs = board.counts();
         return new EmulatorStats(requests.counts(), jobs.inFlight(), jobs.maxInFlight(),
                 jobs.ended(RunpodStatus.COMPLETED), jobs.ended(RunpodStatus.FAILED), jobs.ended(RunpodStatus.CANCELLED),
-                board.kept());
+                jobs.ended(RunpodStatus.TIMED_OUT), board.kept());
     }
 
     /** The most runsync and run jobs that were in flight (IN_QUEUE or IN_PROGRESS) at once. */
