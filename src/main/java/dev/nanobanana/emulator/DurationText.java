@@ -13,6 +13,12 @@ final class DurationText {
     private DurationText() {
     }
 
+    /** Writes a duration as {@link #parse} reads it: whole seconds as {@code 2s}, else milliseconds. */
+    static String format(Duration duration) {
+        long millis = duration.toMillis();
+        return millis % 1000 == 0 ? millis / 1000 + "s" : millis + "ms";
+    }
+
     /** Reads digits followed by ms, s or m; bare digits are seconds. */
     static Duration parse(String text) {
         Matcher matcher = DURATION.matcher(text.trim());

@@ -3,7 +3,6 @@ package dev.nanobanana.emulator;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.math.BigDecimal;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -27,16 +26,19 @@ public record EmulatorCommand(EmulatorSettings settings, List<FaultSpec> faults,
 
     static final int DEFAULT_PORT = 8089;
 
+    /** A process of its own listens where a client can find it again; nobody in it reads the requests back. */
+    static final EmulatorSettings DEFAULTS = EmulatorSettings.defaults().withPort(DEFAULT_PORT).withRecordedRequests(0);
+
     static final String USAGE = """
             Usage: java -jar nano-banana-camel-app.jar --emulator [options]
             Runs the built-in RunPod emulator until it is stopped (Ctrl-C or SIGTERM).
               --host <address>       where it listens: 127.0.0.1, this machine only (default); 0.0.0.0, every
                                      interface (in a container, or for clients on other machines)
-              --port <n>             TCP port, 0 for a free one (default 8089)
-              --api-key <key>        the key clients send as "Authorization: Bearer <key>" (default emulator-key)
-              --latency <duration>   how long each job runs (default 1s)
-              --queue-delay <d>      how long each job waits IN_QUEUE first (default 0s)
-              --runsync-wait <d>     how long /runsync waits before answering IN_PROGRESS (default 90s)
+              --port <n>             TCP port, 0 for a free one (default %d)
+              --api-key <key>        the key clients send as "Authorization: Bearer <key>" (default %s)
+              --latency <duration>   how long each job runs (default %s)
+              --queue-delay <d>      how long each job waits IN_QUEUE first (default %s)
+              --runsync-wait <d>     how long /runsync waits before answering IN_PROGRESS (default %s)
               --image-bytes <size>   give every job one shared PNG of about this size, e.g. 200kB or 8MB
                                      (default: render the prompt at the size the job asks for)
               --faults <spec>        faults to inject, e.g. "runsync=429;retry-after=2, status=drop"
@@ -44,7 +46,8 @@ public record EmulatorCommand(EmulatorSettings settings, List<FaultSpec> faults,
               --help                 print this and exit
             Durations: 500ms, 2s, 3m (bare digits are seconds). Sizes: 5000, 200kB, 8MB, 1MiB.
             Counts of requests and jobs, without a key: GET http://<host>:<port>/emulator/stats
-            """;
+            """.formatted(DEFAULTS.port(), DEFAULTS.apiKey(), DurationText.format(DEFAULTS.latency()),
+            DurationText.format(DEFAULTS.queueDelay()), DurationText.format(DEFAULTS.runsyncWait()));
 
     private static final Set<String> VALUE_OPTIONS = Set.of(
             "--host", "--port", "--api-key", "--latency", "--queue-delay", "--runsync-wait", "--image-bytes",
@@ -65,9 +68,7 @@ public record EmulatorCommand(EmulatorSettings settings, List<FaultSpec> faults,
      * @throws IllegalArgumentException naming the option that is unknown or has an unusable value
      */
     public static EmulatorCommand parse(List<String> args) {
-        // nobody in this process reads the requests back, so none are kept: only their counts
-        EmulatorSettings settings = EmulatorSettings.defaults().withPort(DEFAULT_PORT)
-                .withLatency(Duration.ofSeconds(1)).withRecordedRequests(0);
+        EmulatorSettings settings = DEFAULTS;
         List<FaultSpec> faults = new ArrayList<>();
         boolean help = false;
         for (int i = 0; i < args.size(); i++) {

@@ -62,12 +62,13 @@ public record EmulatorSettings(String host, int port, String apiKey, Duration la
     }
 
     /**
-     * 127.0.0.1 and an ephemeral port, key {@code emulator-key}, 300 ms jobs, no queue delay, RunPod's 90 s runsync
+     * 127.0.0.1 and an ephemeral port, key {@code emulator-key}, 1 s jobs, no queue delay, RunPod's 90 s runsync
      * wait, prompt images, inputs not fetched; finished runsync jobs kept 1 minute (as RunPod), /run jobs 10 minutes
-     * (RunPod: 30), either at most 60 s after their image was fetched; the latest 10,000 requests recorded.
+     * (RunPod: 30), either at most 60 s after their image was fetched; the latest 10,000 requests recorded. The
+     * command line ({@code --emulator}) and the runtime ({@code nanobanana.emulator.*}) start from the same.
      */
     public static EmulatorSettings defaults() {
-        return new EmulatorSettings("127.0.0.1", 0, "emulator-key", Duration.ofMillis(300), Duration.ZERO,
+        return new EmulatorSettings("127.0.0.1", 0, "emulator-key", Duration.ofSeconds(1), Duration.ZERO,
                 Duration.ofSeconds(90), Base64Style.DATA_URI_IN_IMAGE_URL, 0, false,
                 Duration.ofMinutes(1), Duration.ofMinutes(10), Duration.ofSeconds(60), 10_000);
     }

@@ -18,10 +18,12 @@ import java.util.Map;
  * @param jobsCompleted jobs that ended COMPLETED
  * @param jobsFailed jobs that ended FAILED; a body rejected with HTTP 400 makes no job
  * @param jobsCancelled jobs that ended CANCELLED
+ * @param jobsTimedOut jobs that ended TIMED_OUT
  * @param jobsKept jobs the emulator still remembers, ended or not
  */
 public record EmulatorStats(Map<Operation, Long> requests, int jobsInFlight, int maxConcurrentJobs,
-                            long jobsCompleted, long jobsFailed, long jobsCancelled, int jobsKept) {
+                            long jobsCompleted, long jobsFailed, long jobsCancelled, long jobsTimedOut,
+                            int jobsKept) {
 
     public EmulatorStats {
         requests = Map.copyOf(requests);
@@ -40,7 +42,7 @@ public record EmulatorStats(Map<Operation, Long> requests, int jobsInFlight, int
         }
         return new EmulatorStats(requests, json.path("jobsInFlight").asInt(), json.path("maxConcurrentJobs").asInt(),
                 json.path("jobsCompleted").asLong(), json.path("jobsFailed").asLong(),
-                json.path("jobsCancelled").asLong(), json.path("jobsKept").asInt());
+                json.path("jobsCancelled").asLong(), json.path("jobsTimedOut").asLong(), json.path("jobsKept").asInt());
     }
 
     ObjectNode toJson() {
@@ -54,6 +56,7 @@ public record EmulatorStats(Map<Operation, Long> requests, int jobsInFlight, int
                 .put("jobsCompleted", jobsCompleted)
                 .put("jobsFailed", jobsFailed)
                 .put("jobsCancelled", jobsCancelled)
+                .put("jobsTimedOut", jobsTimedOut)
                 .put("jobsKept", jobsKept);
     }
 

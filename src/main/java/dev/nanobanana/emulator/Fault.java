@@ -8,7 +8,8 @@ import java.util.Objects;
  *
  * <p>{@link HttpStatus}, {@link DropConnection} and {@link NotJson} replace the answer, so no job is created.
  * {@link StallMidBody} sends the real answer (a runsync creates its job) but stops half-way through it.
- * {@link JobFails} and {@link JobRunsFor} shape the job the request creates and apply to RUNSYNC and RUN only.
+ * {@link JobFails}, {@link JobRunsFor} and {@link JobTimesOut} shape the job the request creates and apply to RUNSYNC
+ * and RUN only.
  */
 public sealed interface Fault {
 
@@ -57,6 +58,19 @@ public sealed interface Fault {
         }
     }
 
+    /**
+     * The job runs for {@code after}, then ends TIMED_OUT, as RunPod ends a job that passes its execution timeout: no
+     * image, no error text.
+     */
+    record JobTimesOut(Duration after) implements Fault {
+        public JobTimesOut {
+            Objects.requireNonNull(after, "after");
+            if (after.isNegative()) {
+                throw new IllegalArgumentException("after must not be negative, got " + after);
+            }
+        }
+    }
+
     static Fault httpStatus(int status) {
         return new HttpStatus(status, null);
     }
@@ -89,9 +103,13 @@ public sealed interface Fault {
         return new JobRunsFor(duration);
     }
 
+    static Fault jobTimesOut(Duration after) {
+        return new JobTimesOut(after);
+    }
+
     /** Whether this fault shapes a job rather than replacing the answer. */
     default boolean shapesJob() {
-        return this instanceof JobFails || this instanceof JobRunsFor;
+        return this instanceof JobFails || this instanceof JobRunsFor || this instanceof JobTimesOut;
     }
 
     private static void requireErrorStatus(int status) {

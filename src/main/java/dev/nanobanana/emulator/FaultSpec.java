@@ -20,6 +20,7 @@ import java.util.regex.Pattern;
  *          | "not-json"                          answer 200 with an HTML page
  *          | "stall"                             send the headers and half the body, then nothing
  *          | "slow:" DURATION                    the job runs that long         (runsync and run only)
+ *          | "timeout:" DURATION                 the job runs that long, then ends TIMED_OUT (runsync and run only)
  *          | "fail:" TEXT                        the job ends FAILED with TEXT  (runsync and run only)
  *          | "fail-" STATUS ":" TEXT             the same, runsync answering it with HTTP STATUS
  * DURATION = digits followed by "ms", "s" or "m"; bare digits are seconds
@@ -36,6 +37,7 @@ public record FaultSpec(Operation operation, Fault fault) {
     private static final Pattern STATUS = Pattern.compile("(\\d{3})(?:;retry-after=(\\w+))?", Pattern.CASE_INSENSITIVE);
     private static final Pattern FAIL = Pattern.compile("fail(?:-(\\d{3}))?:(.*)", Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
     private static final Pattern SLOW = Pattern.compile("slow:(\\w+)", Pattern.CASE_INSENSITIVE);
+    private static final Pattern TIMEOUT = Pattern.compile("timeout:(\\w+)", Pattern.CASE_INSENSITIVE);
 
     public FaultSpec {
         Objects.requireNonNull(operation, "operation");
@@ -96,13 +98,16 @@ public record FaultSpec(Operation operation, Fault fault) {
         if ((matcher = SLOW.matcher(text)).matches()) {
             return Fault.jobRunsFor(DurationText.parse(matcher.group(1)));
         }
+        if ((matcher = TIMEOUT.matcher(text)).matches()) {
+            return Fault.jobTimesOut(DurationText.parse(matcher.group(1)));
+        }
         return switch (text.toLowerCase(Locale.ROOT)) {
             case "drop" -> Fault.dropConnection();
             case "not-json" -> Fault.notJson();
             case "stall" -> Fault.stallMidBody();
             default -> throw new IllegalArgumentException("unknown fault \"" + text
                     + "\"; expected <status>[;retry-after=<duration>], drop, not-json, stall, slow:<duration>,"
-                    + " fail:<text> or fail-<status>:<text>");
+                    + " timeout:<duration>, fail:<text> or fail-<status>:<text>");
         };
     }
 }

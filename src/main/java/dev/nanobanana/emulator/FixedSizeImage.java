@@ -1,5 +1,7 @@
 package dev.nanobanana.emulator;
 
+import dev.nanobanana.camel.runpod.OutputFormat;
+
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

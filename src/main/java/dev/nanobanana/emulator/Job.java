@@ -1,5 +1,6 @@
 package dev.nanobanana.emulator;
 
+import dev.nanobanana.camel.runpod.RunpodStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,13 +58,13 @@ final class Job {
         return startNanos;
     }
 
-    JobStatus status() {
+    RunpodStatus status() {
         return outcome().map(JobOutcome::status).orElseGet(this::pendingStatus);
     }
 
     /** The state of a job that has not ended yet. */
-    JobStatus pendingStatus() {
-        return System.nanoTime() < startNanos ? JobStatus.IN_QUEUE : JobStatus.IN_PROGRESS;
+    RunpodStatus pendingStatus() {
+        return System.nanoTime() < startNanos ? RunpodStatus.IN_QUEUE : RunpodStatus.IN_PROGRESS;
     }
 
     Optional<JobOutcome> outcome() {

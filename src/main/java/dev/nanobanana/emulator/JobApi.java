@@ -2,6 +2,7 @@ package dev.nanobanana.emulator;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.nanobanana.camel.runpod.RunpodStatus;
 
 import java.time.Duration;
 import java.util.Arrays;
@@ -58,7 +59,7 @@ final class JobApi {
         String id = UUID.randomUUID().toString();
         try {
             Job job = board.submit(id, Operation.RUN, accept(body), faults.takeJobFault(Operation.RUN));
-            return Reply.json(200, JobView.state(job.id(), JobStatus.IN_QUEUE));
+            return Reply.json(200, JobView.state(job.id(), RunpodStatus.IN_QUEUE));
         } catch (InvalidInputException e) {
             return Reply.json(400, JobView.rejected(id, e.getMessage()));
         }
@@ -82,14 +83,14 @@ final class JobApi {
 
     /** Job counts by state; every job runs at once, so a worker is idle only when no job is in progress. */
     Reply health() {
-        Map<JobStatus, Long> counts = board.countByStatus();
-        long inProgress = counts.get(JobStatus.IN_PROGRESS);
+        Map<RunpodStatus, Long> counts = board.countByStatus();
+        long inProgress = counts.get(RunpodStatus.IN_PROGRESS);
         ObjectNode health = JsonNodeFactory.instance.objectNode();
         health.putObject("jobs")
-                .put("completed", counts.get(JobStatus.COMPLETED))
-                .put("failed", counts.get(JobStatus.FAILED))
+                .put("completed", counts.get(RunpodStatus.COMPLETED))
+                .put("failed", counts.get(RunpodStatus.FAILED))
                 .put("inProgress", inProgress)
-                .put("inQueue", counts.get(JobStatus.IN_QUEUE))
+                .put("inQueue", counts.get(RunpodStatus.IN_QUEUE))
                 .put("retried", 0);
         health.putObject("workers")
                 .put("idle", inProgress == 0 ? 1 : 0)
@@ -147,7 +148,7 @@ final class JobApi {
 
     /** A job failed by a {@code jobFails(status, ...)} fault answers runsync with that status. */
     private static int runsyncStatus(Job job, ObjectNode answer) {
-        boolean failed = answer.path("status").asText().equals(JobStatus.FAILED.name());
+        boolean failed = answer.path("status").asText().equals(RunpodStatus.FAILED.name());
         if (failed && job.fault().orElse(null) instanceof Fault.JobFails fails) {
             return fails.httpStatus();
         }

@@ -1,5 +1,7 @@
 package dev.nanobanana.emulator;
 
+import dev.nanobanana.camel.runpod.RunpodStatus;
+
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
@@ -29,7 +31,12 @@ final class JobBoard implements AutoCloseable {
         Job job = new Job(id, submittedBy, input, fault, settings.queueDelay());
         jobs.put(id, job);
         counts.started();
-        Duration runTime = fault.orElse(null) instanceof Fault.JobRunsFor runsFor ? runsFor.duration() : settings.latency();
+        Duration runTime = settings.latency();
+        if (fault.orElse(null) instanceof Fault.JobRunsFor runsFor) {
+            runTime = runsFor.duration();
+        } else if (fault.orElse(null) instanceof Fault.JobTimesOut timesOut) {
+            runTime = timesOut.after();
+        }
         worker.outcomeOf(job, clock.after(settings.queueDelay().plus(runTime))).thenAccept(outcome -> end(job, outcome));
         return job;
     }
@@ -50,9 +57,9 @@ final class JobBoard implements AutoCloseable {
         }
     }
 
-    Map<JobStatus, Long> countByStatus() {
-        Map<JobStatus, Long> byStatus = new EnumMap<>(JobStatus.class);
-        for (JobStatus status : JobStatus.values()) {
+    Map<RunpodStatus, Long> countByStatus() {
+        Map<RunpodStatus, Long> byStatus = new EnumMap<>(RunpodStatus.class);
+        for (RunpodStatus status : RunpodStatus.values()) {
             byStatus.put(status, 0L);
         }
         jobs.values().forEach(job -> byStatus.merge(job.status(), 1L, Long::sum));

@@ -1,5 +1,7 @@
 package dev.nanobanana.emulator;
 
+import dev.nanobanana.camel.runpod.RunpodStatus;
+
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -10,10 +12,10 @@ final class JobCounts {
 
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger maxInFlight = new AtomicInteger();
-    private final Map<JobStatus, LongAdder> ended = new EnumMap<>(JobStatus.class);
+    private final Map<RunpodStatus, LongAdder> ended = new EnumMap<>(RunpodStatus.class);
 
     JobCounts() {
-        for (JobStatus status : JobStatus.values()) {
+        for (RunpodStatus status : RunpodStatus.values()) {
             ended.put(status, new LongAdder());
         }
     }
@@ -23,7 +25,7 @@ final class JobCounts {
         maxInFlight.accumulateAndGet(now, Math::max);
     }
 
-    void end(JobStatus status) {
+    void end(RunpodStatus status) {
         inFlight.decrementAndGet();
         ended.get(status).increment();
     }
@@ -39,7 +41,7 @@ final class JobCounts {
     }
 
     /** Jobs that ended in {@code status}. */
-    long ended(JobStatus status) {
+    long ended(RunpodStatus status) {
         return ended.get(status).sum();
     }
 }

@@ -2,6 +2,9 @@ package dev.nanobanana.emulator;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.nanobanana.camel.runpod.OutputFormat;
+import dev.nanobanana.camel.runpod.PriceTable;
+import dev.nanobanana.camel.runpod.RunpodStatus;
 
 import java.util.Base64;
 import java.util.Objects;
@@ -20,13 +23,13 @@ final class JobView {
         this.base64Style = Objects.requireNonNull(base64Style, "base64Style");
     }
 
-    static ObjectNode state(String id, JobStatus status) {
+    static ObjectNode state(String id, RunpodStatus status) {
         return JsonNodeFactory.instance.objectNode().put("id", id).put("status", status.name());
     }
 
     /** What RunPod answers to a request it rejects: a FAILED job that never ran. */
     static ObjectNode rejected(String id, String error) {
-        return state(id, JobStatus.FAILED).put("error", error);
+        return state(id, RunpodStatus.FAILED).put("error", error);
     }
 
     /** @param origin where the client reached the emulator, {@code http://host:port}: its image URLs start there */
@@ -42,6 +45,8 @@ final class JobView {
         } else if (outcome.get() instanceof JobOutcome.Failed failed) {
             node.put("delayTime", failed.delayMillis()).put("executionTime", failed.executionMillis());
             node.put("error", failed.error());
+        } else if (outcome.get() instanceof JobOutcome.TimedOut timedOut) {
+            node.put("delayTime", timedOut.delayMillis()).put("executionTime", timedOut.executionMillis());
         }
         return node;
     }
@@ -58,6 +63,6 @@ final class JobView {
                 case BARE_IN_IMAGE_URL -> output.put("image_url", base64);
             }
         }
-        output.put("cost", job.input().resolution().costUsd());
+        output.put("cost", PriceTable.RUNPOD.priceOf(job.input().resolution()));
     }
 }

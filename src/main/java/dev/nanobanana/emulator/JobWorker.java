@@ -33,6 +33,9 @@ final class JobWorker {
     }
 
     CompletableFuture<JobOutcome> outcomeOf(Job job, CompletableFuture<Void> runTimeOver) {
+        if (job.fault().orElse(null) instanceof Fault.JobTimesOut) {
+            return runTimeOver.thenApply(over -> new JobOutcome.TimedOut(queueDelayMillis, millisSince(job.startNanos())));
+        }
         EditInput input = job.input();
         Optional<String> knownError = knownError(job);
         CompletableFuture<Optional<String>> error = knownError.isPresent()

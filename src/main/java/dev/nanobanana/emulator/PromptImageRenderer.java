@@ -24,7 +24,7 @@ final class PromptImageRenderer {
     private static final String ELLIPSIS = "...";
 
     EncodedImage render(EditInput input) throws IOException {
-        AspectRatio.ImageSize size = input.aspectRatio().sized(input.resolution().longSide());
+        ImageSize size = ImageSize.of(input.resolution(), input.aspectRatio());
         // TYPE_INT_RGB has no alpha, which the JPEG writer needs, and gives direct access to the pixels
         BufferedImage image = new BufferedImage(size.width(), size.height(), BufferedImage.TYPE_INT_RGB);
         int[] pixels = ((DataBufferInt) image.getRaster().getDataBuffer()).getData();
@@ -57,7 +57,7 @@ final class PromptImageRenderer {
         return luminance > 128 ? 0x1A1A1A : 0xF5F5F5;
     }
 
-    private static void drawText(String text, int[] pixels, AspectRatio.ImageSize size, int ink) {
+    private static void drawText(String text, int[] pixels, ImageSize size, int ink) {
         int scale = Math.max(1, size.width() / (CELL_WIDTH * LETTERS_PER_LINE));
         int margin = 2 * CELL_WIDTH * scale;
         int lettersPerLine = (size.width() - 2 * margin) / (CELL_WIDTH * scale);

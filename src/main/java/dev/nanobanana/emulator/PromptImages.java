@@ -1,5 +1,9 @@
 package dev.nanobanana.emulator;
 
+import dev.nanobanana.camel.runpod.AspectRatio;
+import dev.nanobanana.camel.runpod.OutputFormat;
+import dev.nanobanana.camel.runpod.Resolution;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;

@@ -1,5 +1,7 @@
 package dev.nanobanana.emulator;
 
+import dev.nanobanana.camel.runpod.SubmitMode;
+
 import java.util.Optional;
 
 /**
@@ -13,8 +15,6 @@ record Route(Operation operation, String method, String argument) {
 
     static final String ENDPOINT_PATH = "/v2/google-nano-banana-2-edit";
     static final String IMAGES_PATH = "/images/";
-
-    private static final int MEGABYTE = 1024 * 1024;
 
     static Optional<Route> of(String path) {
         if (path.startsWith(IMAGES_PATH)) {
@@ -44,11 +44,11 @@ record Route(Operation operation, String method, String argument) {
                 : Optional.of(new Route(operation, method, argument));
     }
 
-    /** RunPod's payload limits: 20 MB for runsync, 10 MB for run; other operations take no body worth keeping. */
+    /** RunPod's payload limits for runsync and run; other operations take no body worth keeping. */
     int bodyLimit() {
         return switch (operation) {
-            case RUNSYNC -> 20 * MEGABYTE;
-            case RUN -> 10 * MEGABYTE;
+            case RUNSYNC -> SubmitMode.RUNSYNC.maxBodyBytes();
+            case RUN -> SubmitMode.RUN.maxBodyBytes();
             default -> 64 * 1024;
         };
     }

@@ -1,6 +1,7 @@
 package dev.nanobanana.emulator;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.nanobanana.camel.runpod.RunpodStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -97,8 +98,8 @@ public final class RunpodEmulator implements AutoCloseable {
     public EmulatorStats stats() {
         JobCounts jobs = board.counts();
         return new EmulatorStats(requests.counts(), jobs.inFlight(), jobs.maxInFlight(),
-                jobs.ended(JobStatus.COMPLETED), jobs.ended(JobStatus.FAILED), jobs.ended(JobStatus.CANCELLED),
-                board.kept());
+                jobs.ended(RunpodStatus.COMPLETED), jobs.ended(RunpodStatus.FAILED), jobs.ended(RunpodStatus.CANCELLED),
+                jobs.ended(RunpodStatus.TIMED_OUT), board.kept());
     }
 
     /** The most runsync and run jobs that were in flight (IN_QUEUE or IN_PROGRESS) at once. */

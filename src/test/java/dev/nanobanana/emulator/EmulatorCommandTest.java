@@ -1,5 +1,6 @@
 package dev.nanobanana.emulator;
 
+import dev.nanobanana.camel.settings.NanoBananaSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -28,6 +29,24 @@ class EmulatorCommandTest {
         assertThat(settings.imageBytes()).isZero();
         assertThat(settings.fetchInputs()).isFalse();
         assertThat(settings.recordedRequests()).isZero();
+    }
+
+    @Test
+    void javaTheCommandLineAndTheRuntimeStartTheEmulatorWithTheSameDefaults() {
+        EmulatorSettings defaults = EmulatorSettings.defaults();
+
+        // a process of its own differs only where clients find it and in keeping no request bodies
+        assertThat(EmulatorCommand.parse(List.of()).settings())
+                .isEqualTo(defaults.withPort(8089).withRecordedRequests(0));
+        assertThat(DurationText.parse(runtimeDefault("emulator.latency"))).isEqualTo(defaults.latency());
+        assertThat(DurationText.parse(runtimeDefault("emulator.runsync-wait"))).isEqualTo(defaults.runsyncWait());
+        assertThat(Integer.parseInt(runtimeDefault("emulator.port"))).isEqualTo(defaults.port());
+        assertThat(Boolean.parseBoolean(runtimeDefault("emulator.fetch-inputs"))).isEqualTo(defaults.fetchInputs());
+        assertThat(EmulatorCommand.USAGE).contains("how long each job runs (default 1s)");
+    }
+
+    private static String runtimeDefault(String key) {
+        return NanoBananaSettings.DEFAULTS.get(key);
     }
 
     @Test

@@ -20,6 +20,7 @@ import static dev.nanobanana.emulator.EmulatorClient.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /** One-shot faults let a client's every error path be driven against real HTTP. */
 class FaultInjectionTest {
@@ -187,6 +188,36 @@ class FaultInjectionTest {
 
         assertThat(result.get("status").asText()).isEqualTo("IN_PROGRESS");
         assertThat(json(client.get("/status/" + result.get("id").asText())).get("status").asText()).isEqualTo("IN_PROGRESS");
+    }
+
+    @Test
+    void jobTimesOutEndsThatJobTimedOutWithItsTimingsAndNoOutput() {
+        emulator.inject(Operation.RUNSYNC, Fault.jobTimesOut(Duration.ofMillis(50)));
+
+        HttpResponse<String> response = client.runsync("");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode result = json(response);
+        assertThat(result.get("status").asText()).isEqualTo("TIMED_OUT");
+        assertThat(result.get("executionTime").asLong()).isGreaterThanOrEqualTo(50);
+        assertThat(result.has("delayTime")).isTrue();
+        assertThat(result.has("output")).isFalse();
+        assertThat(result.has("error")).isFalse();
+        assertThat(emulator.stats().jobsTimedOut()).isEqualTo(1);
+        assertThat(json(client.send(HttpRequest.newBuilder(URI.create(emulator.statsUrl())).GET()))
+                .get("jobsTimedOut").asLong()).isEqualTo(1);
+    }
+
+    @Test
+    void aJobThatTimesOutAfterTheRunsyncWindowIsTimedOutWhenPolled() {
+        emulator.inject(Operation.RUNSYNC, Fault.jobTimesOut(Duration.ofMillis(600)));
+
+        JsonNode answer = json(client.runsync(""));
+        assertThat(answer.get("status").asText()).isEqualTo("IN_PROGRESS");
+
+        String status = "/status/" + answer.get("id").asText();
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> json(client.get(status)).get("status").asText(), "TIMED_OUT"::equals);
     }
 
     @Test

@@ -15,7 +15,7 @@ class FaultSpecTest {
     void readsEveryKindOfFaultInOrder() {
         assertThat(FaultSpec.parse("runsync=429;retry-after=2, runsync=500, status=drop, image=404,"
                 + " runsync=not-json, runsync=fail:Some error, run=fail-400:Blocked, runsync=slow:120s, RUN=Slow:250ms,"
-                + " image=stall"))
+                + " image=stall, run=timeout:2s"))
                 .containsExactly(
                         new FaultSpec(Operation.RUNSYNC, Fault.httpStatus(429, Duration.ofSeconds(2))),
                         new FaultSpec(Operation.RUNSYNC, Fault.httpStatus(500)),
@@ -26,7 +26,8 @@ class FaultSpecTest {
                         new FaultSpec(Operation.RUN, Fault.jobFails(400, "Blocked")),
                         new FaultSpec(Operation.RUNSYNC, Fault.jobRunsFor(Duration.ofSeconds(120))),
                         new FaultSpec(Operation.RUN, Fault.jobRunsFor(Duration.ofMillis(250))),
-                        new FaultSpec(Operation.IMAGE, Fault.stallMidBody()));
+                        new FaultSpec(Operation.IMAGE, Fault.stallMidBody()),
+                        new FaultSpec(Operation.RUN, Fault.jobTimesOut(Duration.ofSeconds(2))));
     }
 
     @Test
@@ -69,7 +70,9 @@ class FaultSpecTest {
             "runsync=slow:forever     | invalid duration \"forever\"",
             "runsync=fail:            | fail needs an error text",
             "status=fail:boom         | RUNSYNC and RUN only",
-            "health=slow:5s           | RUNSYNC and RUN only"})
+            "health=slow:5s           | RUNSYNC and RUN only",
+            "status=timeout:5s        | RUNSYNC and RUN only",
+            "runsync=timeout:never    | invalid duration \"never\""})
     void invalidSpecIsRejectedWithTheReason(String spec, String reason) {
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> FaultSpec.parse(spec))

@@ -1,8 +1,13 @@
 package dev.nanobanana.emulator;
 
+import dev.nanobanana.camel.runpod.AspectRatio;
+import dev.nanobanana.camel.runpod.OutputFormat;
+import dev.nanobanana.camel.runpod.Resolution;
+import org.assertj.core.data.Percentage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -17,17 +22,22 @@ class PromptImageRendererTest {
 
     @ParameterizedTest
     @CsvSource({
-            "1:1, 1024, 1024, 1024", "16:9, 1024, 1024, 576", "9:16, 2048, 1152, 2048", "21:9, 1024, 1024, 439",
-            "3:2, 1024, 1024, 683", "4:5, 1024, 819, 1024", "1:8, 4096, 512, 4096", "8:1, 1024, 1024, 128"})
-    void sizeFollowsResolutionAndAspectRatio(String aspectRatio, int longSide, int width, int height) {
-        assertThat(AspectRatio.fromWireName(aspectRatio).orElseThrow().sized(longSide))
-                .isEqualTo(new AspectRatio.ImageSize(width, height));
+            "1:1, 1k, 1024, 1024", "16:9, 1k, 1024, 576", "9:16, 2k, 1152, 2048", "21:9, 1k, 1024, 439",
+            "3:2, 1k, 1024, 683", "4:5, 1k, 819, 1024", "1:8, 4k, 512, 4096", "8:1, 1k, 1024, 128"})
+    void sizeFollowsResolutionAndAspectRatio(String aspectRatio, String resolution, int width, int height) {
+        assertThat(ImageSize.of(Resolution.fromWireName(resolution).orElseThrow(),
+                AspectRatio.fromWireName(aspectRatio).orElseThrow()))
+                .isEqualTo(new ImageSize(width, height));
     }
 
-    @Test
-    void everyDocumentedAspectRatioIsSupported() {
-        assertThat(AspectRatio.SUPPORTED).allSatisfy(name -> assertThat(AspectRatio.fromWireName(name)).isPresent());
-        assertThat(AspectRatio.fromWireName("2:1")).isEmpty();
+    @ParameterizedTest
+    @EnumSource(AspectRatio.class)
+    void everyAspectRatioRunpodTakesGetsItsShape(AspectRatio ratio) {
+        ImageSize size = ImageSize.of(Resolution.FOUR_K, ratio);
+
+        assertThat(Math.max(size.width(), size.height())).isEqualTo(4096);
+        assertThat((double) size.width() / size.height())
+                .isCloseTo((double) ratio.width() / ratio.height(), Percentage.withPercentage(1));
     }
 
     @Test

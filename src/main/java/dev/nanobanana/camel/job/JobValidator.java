@@ -5,28 +5,27 @@ import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
-import java.util.Set;
+import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 
+import dev.nanobanana.camel.runpod.AspectRatio;
+import dev.nanobanana.camel.runpod.EditEndpoint;
+import dev.nanobanana.camel.runpod.OutputFormat;
+import dev.nanobanana.camel.runpod.Resolution;
+
 
 /**
- * Checks a job draft against the rules of the Nano Banana 2 Edit endpoint (see RUNPOD.md) and fills in the
+ * Checks a job draft against the rules of the Nano Banana 2 Edit endpoint ({@link EditEndpoint}) and fills in the
  * configured defaults. Every problem of a job is reported at once, so that one fix makes the job good.
  */
 public class JobValidator {
 
-    public static final int MAX_IMAGES = 14;
-    public static final List<String> FIELDS = List.of(
-            "id", "prompt", "images", "resolution", "aspect_ratio", "output_format", "enable_base64_output");
-    public static final List<String> RESOLUTIONS = List.of("1k", "2k", "4k");
-    public static final List<String> OUTPUT_FORMATS = List.of("png", "jpeg");
-    public static final List<String> ASPECT_RATIOS = List.of(
-            "1:1", "3:2", "2:3", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9", "21:9", "1:4", "4:1", "1:8", "8:1");
-    private static final Set<String> URL_SCHEMES = Set.of("http", "https");
+    /** A job's fields: its id, then what goes to RunPod as {@code input}. */
+    public static final List<String> FIELDS = Stream.concat(Stream.of("id"), EditEndpoint.INPUT_FIELDS.stream())
+            .toList();
     /** Enough to recognise a value in a reason; the value itself may be megabytes. */
     private static final int SHOWN_CHARS = 80;
     private static final int LISTED_UNKNOWN_FIELDS = 10;
@@ -54,9 +53,9 @@ public class JobValidator {
         }
         String prompt = prompt(fields.get("prompt"), problems);
         List<String> images = images(fields.get("images"), problems);
-        String resolution = oneOf(fields, "resolution", RESOLUTIONS, defaultResolution, problems);
-        String aspectRatio = oneOf(fields, "aspect_ratio", ASPECT_RATIOS, null, problems);
-        String outputFormat = oneOf(fields, "output_format", OUTPUT_FORMATS, defaultOutputFormat, problems);
+        String resolution = oneOf(fields, "resolution", Resolution.WIRE_NAMES, defaultResolution, problems);
+        String aspectRatio = oneOf(fields, "aspect_ratio", AspectRatio.WIRE_NAMES, null, problems);
+        String outputFormat = oneOf(fields, "output_format", OutputFormat.WIRE_NAMES, defaultOutputFormat, problems);
         boolean base64 = bool(fields, "enable_base64_output", problems);
         if (!problems.isEmpty()) {
             throw new InvalidJobException(problems);
@@ -81,15 +80,15 @@ public class JobValidator {
 
     private static List<String> images(JsonNode node, List<String> problems) {
         if (node == null) {
-            problems.add("images is missing: give 1 to " + MAX_IMAGES + " image URLs");
+            problems.add("images is missing: give 1 to " + EditEndpoint.MAX_IMAGES + " image URLs");
             return List.of();
         }
         if (!node.isArray()) {
-            problems.add("images must be a list of 1 to " + MAX_IMAGES + " image URLs, not a single value");
+            problems.add("images must be a list of 1 to " + EditEndpoint.MAX_IMAGES + " image URLs, not a single value");
             return List.of();
         }
-        if (node.isEmpty() || node.size() > MAX_IMAGES) {
-            problems.add("images holds " + node.size() + " URLs; RunPod takes 1 to " + MAX_IMAGES);
+        if (node.isEmpty() || node.size() > EditEndpoint.MAX_IMAGES) {
+            problems.add("images holds " + node.size() + " URLs; RunPod takes 1 to " + EditEndpoint.MAX_IMAGES);
         }
         List<String> images = new ArrayList<>();
         for (int i = 0; i < node.size(); i++) {
@@ -105,24 +104,17 @@ public class JobValidator {
 
     private static String imageProblem(String ref) {
         if (ref.startsWith("data:")) {
-            int comma = ref.indexOf(',');
-            String header = comma < 0 ? "" : ref.substring(5, comma);
-            return header.startsWith("image/") && header.endsWith(";base64") && comma < ref.length() - 1
-                    ? null
-                    : "is not a valid data URI: use data:image/<type>;base64,<data>";
+            return EditEndpoint.imageProblem(ref).orElse(null);
         }
-        String shown = ref.length() > SHOWN_CHARS ? ref.substring(0, SHOWN_CHARS) + "..." : ref;
         if (LocalImages.isLocal(ref)) {
             // a file beside the job file: checked against its folder before anything is sent
             return null;
         }
+        String shown = ref.length() > SHOWN_CHARS ? ref.substring(0, SHOWN_CHARS) + "..." : ref;
         try {
             URI uri = new URI(ref);
-            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            if (URL_SCHEMES.contains(scheme) && uri.getHost() != null) {
-                return null;
-            }
-            if (scheme.equals("s3") && uri.getHost() != null && uri.getPath().length() > 1) {
+            if (EditEndpoint.isHttpUrl(ref)
+                || "s3".equalsIgnoreCase(uri.getScheme()) && uri.getHost() != null && uri.getPath().length() > 1) {
                 return null;
             }
         } catch (URISyntaxException e) {

@@ -18,8 +18,8 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.SynchronizationAdapter;
 
-import dev.nanobanana.camel.job.JobValidator;
 import dev.nanobanana.camel.job.JobState;
+import dev.nanobanana.camel.runpod.Resolution;
 import dev.nanobanana.camel.runpod.RunpodResult;
 
 /**
@@ -72,7 +72,7 @@ public final class JobMetrics {
                     .tag("cause", cause.tag())
                     .register(registry));
         }
-        JobValidator.RESOLUTIONS.forEach(this::spentCounter);
+        Resolution.WIRE_NAMES.forEach(this::spentCounter);
         imageBytes = Counter.builder("nanobanana.images.written.bytes")
                 .description("Bytes of images written to completed sinks")
                 .register(registry);

@@ -8,17 +8,21 @@ import java.math.BigDecimal;
  */
 public record PriceTable(BigDecimal usd1k, BigDecimal usd2k, BigDecimal usd4k) {
 
-    /** RunPod's prices for Nano Banana 2 Edit. */
+    /** RunPod's list prices for Nano Banana 2 Edit (RUNPOD.md); what {@code nanobanana.price.*} is when left empty. */
     public static final PriceTable RUNPOD = new PriceTable(new BigDecimal("0.0875"), new BigDecimal("0.13"),
             new BigDecimal("0.175"));
 
+    public BigDecimal priceOf(Resolution resolution) {
+        return switch (resolution) {
+            case ONE_K -> usd1k;
+            case TWO_K -> usd2k;
+            case FOUR_K -> usd4k;
+        };
+    }
+
     /** The price of a job of this resolution ({@code 1k}, {@code 2k} or {@code 4k}, as validated). */
     public BigDecimal priceOf(String resolution) {
-        return switch (resolution) {
-            case "1k" -> usd1k;
-            case "2k" -> usd2k;
-            case "4k" -> usd4k;
-            default -> throw new IllegalArgumentException("no price for resolution \"" + resolution + "\"");
-        };
+        return priceOf(Resolution.fromWireName(resolution)
+                .orElseThrow(() -> new IllegalArgumentException("no price for resolution \"" + resolution + "\"")));
     }
 }

@@ -14,7 +14,7 @@ import dev.nanobanana.camel.json.Json;
 public record RunsyncRequest(Input input) {
 
     /** Above this RunPod refuses a runsync body (RUNPOD.md); inline data: images count against it. */
-    public static final int MAX_BYTES = 20 * 1024 * 1024;
+    public static final int MAX_BYTES = SubmitMode.RUNSYNC.maxBodyBytes();
 
 
     @JsonInclude(JsonInclude.Include.NON_NULL)

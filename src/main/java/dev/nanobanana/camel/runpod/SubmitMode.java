@@ -8,17 +8,24 @@ import java.util.Locale;
  * shrinks that window to milliseconds.
  */
 public enum SubmitMode {
-    RUNSYNC("/runsync"),
-    RUN("/run");
+    RUNSYNC("/runsync", 20),
+    RUN("/run", 10);
 
     private final String path;
+    private final int maxBodyBytes;
 
-    SubmitMode(String path) {
+    SubmitMode(String path, int maxBodyMegabytes) {
         this.path = path;
+        this.maxBodyBytes = maxBodyMegabytes * 1024 * 1024;
     }
 
     public String path() {
         return path;
+    }
+
+    /** Above this RunPod refuses the request's body (RUNPOD.md); inline data: images count against it. */
+    public int maxBodyBytes() {
+        return maxBodyBytes;
     }
 
     public static SubmitMode of(String text) {

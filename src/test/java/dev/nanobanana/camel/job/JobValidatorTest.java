@@ -56,6 +56,21 @@ class JobValidatorTest {
     }
 
     @Test
+    void aDataUriWhoseDataIsNotBase64IsRefusedBeforeAnythingIsPaidFor() {
+        assertThatThrownBy(() -> validate("{\"prompt\": \"p\", \"images\": [\"data:image/png;base64,@@@\"]}"))
+                .isInstanceOf(InvalidJobException.class)
+                .hasMessageContaining("images[0] is a data URI whose data is not base64: use "
+                                      + "data:image/<type>;base64,<data>");
+    }
+
+    @Test
+    void aChoiceLeftAsNullIsNoneOfTheValuesRunpodTakes() {
+        assertThatThrownBy(() -> validate("{\"prompt\": \"p\", \"images\": [\"https://x.test/a.png\"], "
+                                          + "\"resolution\": null}"))
+                .hasMessageContaining("resolution null is not one of 1k, 2k, 4k");
+    }
+
+    @Test
     void fifteenImagesAreTooMany() {
         String images = "\"https://x.test/a.png\",".repeat(15);
         assertThatThrownBy(() -> validate("{\"prompt\": \"p\", \"images\": [" + images.substring(0,

@@ -75,6 +75,36 @@ public class PipelineTest extends PipelineTestSupport {
     }
 
     @Test
+    void jobRunpodEndsTimedOutLandsInFailedSinkAndIsNeverSubmittedAgain() throws Exception {
+        emulator.inject(Operation.RUNSYNC, Fault.jobTimesOut(Duration.ofMillis(50)));
+        drop("shoe.json", job(""));
+
+        JsonNode record = json(failed.resolve("shoe.error.json"));
+        assertThat(record.get("reason").asText()).isEqualTo("RunPod reports the job TIMED_OUT");
+        assertThat(record.get("runpodStatus").asText()).isEqualTo("TIMED_OUT");
+        assertThat(record.get("runpodId").asText()).startsWith("sync-");
+        assertThat(record.get("attempts").asInt()).isEqualTo(1);
+        assertThat(processed(".failed", "shoe.json")).exists();
+        assertThat(completed.resolve("shoe.png")).doesNotExist();
+        assertThat(emulator.requests(Operation.RUNSYNC)).hasSize(1);
+    }
+
+    @Test
+    void jobThatTimesOutWhileItIsPolledIsRecordedTimedOutAndNeverSubmittedAgain() throws Exception {
+        // past the runsync window of 400 ms: the answer is IN_PROGRESS, and the job ends while it is polled
+        emulator.inject(Operation.RUNSYNC, Fault.jobTimesOut(Duration.ofMillis(1500)));
+        drop("shoe.json", job(""));
+
+        JsonNode record = json(failed.resolve("shoe.error.json"));
+        assertThat(record.get("reason").asText()).isEqualTo("RunPod reports the job TIMED_OUT");
+        assertThat(record.get("runpodStatus").asText()).isEqualTo("TIMED_OUT");
+        assertThat(emulator.requests(Operation.STATUS)).isNotEmpty();
+        assertThat(emulator.requests(Operation.RUNSYNC)).hasSize(1);
+        assertThat(emulator.requests(Operation.CANCEL)).isEmpty();
+        assertThat(emulator.stats().jobsTimedOut()).isEqualTo(1);
+    }
+
+    @Test
     void rejectedJobKeepsRunpodsNestedErrorAndIsNotRetried() throws Exception {
         drop("cat.json", "{\"prompt\": \"p\", \"images\": [\"https://cdn.example.invalid/cat.png\"]}");
 

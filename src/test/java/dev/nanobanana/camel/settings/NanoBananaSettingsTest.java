@@ -10,6 +10,8 @@ import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import dev.nanobanana.camel.runpod.PriceTable;
+
 class NanoBananaSettingsTest {
 
     private final DefaultCamelContext context = new DefaultCamelContext();
@@ -61,6 +63,21 @@ class NanoBananaSettingsTest {
         assertThat(settings("nanobanana.progress.interval", "0").progressInterval()).isZero();
         assertThat(settings().healthInterval()).isEqualTo(Duration.ofSeconds(15));
         assertThat(settings().progressInterval()).isEqualTo(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void pricesLeftEmptyAreRunpodsListPricesAndASetPriceIsUsedInstead() {
+        assertThat(settings().prices()).isEqualTo(PriceTable.RUNPOD);
+        // as config/application.properties leaves them
+        assertThat(settings("nanobanana.price.1k", "", "nanobanana.price.2k", "", "nanobanana.price.4k", "").prices())
+                .isEqualTo(PriceTable.RUNPOD);
+
+        PriceTable prices = settings("nanobanana.price.2k", "0.10").prices();
+        assertThat(prices.priceOf("1k")).isEqualByComparingTo("0.0875");
+        assertThat(prices.priceOf("2k")).isEqualByComparingTo("0.10");
+        assertThat(prices.priceOf("4k")).isEqualByComparingTo("0.175");
+        assertThatIllegalArgumentException().isThrownBy(() -> settings("nanobanana.price.4k", "cheap"))
+                .withMessageContaining("nanobanana.price.4k");
     }
 
     @Test
