@@ -1,6 +1,7 @@
 package dev.nanobanana.camel.app;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Properties;
@@ -35,9 +36,15 @@ class RuntimeSetup extends MainListenerSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(RuntimeSetup.class);
 
+    /** Where a dry run's table goes: the console, or log lines when the log is JSON. */
+    private final PrintStream out;
     private RunpodEmulator emulator;
     private ManagementServerCheck managementServer;
     private boolean dryRunDone;
+
+    RuntimeSetup(PrintStream out) {
+        this.out = out;
+    }
 
     static Properties defaults() {
         Properties defaults = NanoBananaSettings.defaultProperties();
@@ -58,17 +65,17 @@ class RuntimeSetup extends MainListenerSupport {
             throw new StartupRefused(e.getMessage());
         }
         // from here on, a log line that quotes a configured secret shows **** in its place
-        MaskedPatternLayout.mask(KnownSecrets.of(settings));
+        LoggedSecrets.mask(KnownSecrets.of(settings));
         if (settings.dryRun()) {
             // no route at all, so that nothing is sent, moved or resumed; no API key needed either; and no port opened
-            dryRun(settings);
+            dryRun(settings, out);
             main.configure().setRoutesCollectorEnabled(false);
             main.getCamelContext().getPropertiesComponent().addOverrideProperty("camel.management.enabled", "false");
             dryRunDone = true;
             return;
         }
         settings = NanoBananaSettings.bind(main.getCamelContext(), endpoint(settings));
-        MaskedPatternLayout.mask(KnownSecrets.of(settings));
+        LoggedSecrets.mask(KnownSecrets.of(settings));
         if (settings.s3().enabled()) {
             LOG.info("Taking job files from {}", settings.s3());
             main.configure().addRoutesBuilder(new NanoBananaS3Routes());
@@ -99,14 +106,14 @@ class RuntimeSetup extends MainListenerSupport {
         }
     }
 
-    private static void dryRun(NanoBananaSettings settings) {
+    private static void dryRun(NanoBananaSettings settings, PrintStream out) {
         Path inbox = Path.of(settings.inbox());
         Path reports = Path.of(settings.completedDir()).toAbsolutePath().normalize().getParent();
         try {
             DryRunReport report = new DryRun(new JobValidator(settings.defaultResolution(),
                     settings.defaultOutputFormat()), settings.prices(), settings.maxJobFileBytes()).price(inbox);
             report.writeTo(reports);
-            System.out.print(report.table());
+            out.print(report.table());
             LOG.info("Dry run: {} job(s) would be sent for {} USD, {} invalid; nothing was sent and no file was moved. "
                      + "Report: {} and {}", report.jobs().size(), report.totalUsd().stripTrailingZeros().toPlainString(),
                     report.invalid().size(), reports.resolve(DryRunReport.TEXT_FILE),
