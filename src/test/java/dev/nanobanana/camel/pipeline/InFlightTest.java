@@ -1,7 +1,9 @@
 package dev.nanobanana.camel.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
@@ -59,7 +61,9 @@ class InFlightTest extends PipelineTestSupport {
         sampler.start();
         try {
             drop("batch.yaml", RateLimitTest.jobs(2 * CONCURRENCY));
-            processed(".done", "batch.yaml");
+            // two rounds of 5 s at the emulator, and 400 jobs admitted, recorded and delivered: on a machine busy with
+            // other tests that takes longer than the usual WAIT
+            await().atMost(Duration.ofSeconds(90)).until(() -> Files.exists(inbox.resolve(".done/batch.yaml")));
         } finally {
             sampler.interrupt();
         }
