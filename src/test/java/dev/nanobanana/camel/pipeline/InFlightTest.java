@@ -12,13 +12,19 @@ import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import dev.nanobanana.emulator.EmulatorSettings;
 import dev.nanobanana.emulator.Operation;
 import dev.nanobanana.camel.testing.PipelineTestSupport;
 
-/** nanobanana.concurrency is the number of jobs RunPod sees at once: never one more, and no thread for each. */
+/**
+ * nanobanana.concurrency is the number of jobs RunPod sees at once: never one more, and no thread for each. It runs
+ * alone, after the other tests: all 400 submits must meet at the emulator within its 5 s, which they do not while
+ * other test JVMs take the cores.
+ */
+@Tag("alone")
 class InFlightTest extends PipelineTestSupport {
 
     static final int CONCURRENCY = 400;
