@@ -21,7 +21,6 @@ import dev.nanobanana.camel.app.once.OnceBatch;
 import dev.nanobanana.camel.app.once.ProgressBar;
 import dev.nanobanana.camel.app.once.ProgressLines;
 import dev.nanobanana.camel.app.once.SummaryText;
-import dev.nanobanana.emulator.EmulatorCommand;
 
 /**
  * The standalone runtime: Camel Main started from a folder that holds {@code config/application.properties} and the
@@ -64,10 +63,10 @@ public final class NanoBananaMain {
     public static void main(String[] args) throws Exception {
         poolAnswersOnSmallMachines();
         List<String> arguments = List.of(args);
-        if (arguments.contains(EmulatorCommand.OPTION)) {
+        if (arguments.contains(BuiltInEmulator.OPTION)) {
             // the emulator alone, for a client in another process: no Camel, no config/ folder needed
-            System.exit(EmulatorCommand.run(arguments.stream().filter(arg -> !arg.equals(EmulatorCommand.OPTION)).toList(),
-                    System.out, System.err));
+            System.exit(BuiltInEmulator.runAlone(arguments.stream().filter(arg -> !arg.equals(BuiltInEmulator.OPTION))
+                    .toList(), System.out, System.err));
         }
         // Logback is set up before the first logger is made, Camel Main's among them
         LogFormat format;

@@ -14,14 +14,10 @@ import org.slf4j.LoggerFactory;
 
 import dev.nanobanana.camel.settings.KnownSecrets;
 import dev.nanobanana.camel.pipeline.NanoBananaErrorHandling;
-import dev.nanobanana.camel.settings.EmulatorOptions;
 import dev.nanobanana.camel.pipeline.NanoBananaRoutes;
 import dev.nanobanana.camel.settings.NanoBananaSettings;
 import dev.nanobanana.camel.cost.DryRun;
 import dev.nanobanana.camel.cost.DryRunReport;
-import dev.nanobanana.emulator.EmulatorSettings;
-import dev.nanobanana.emulator.FaultSpec;
-import dev.nanobanana.emulator.RunpodEmulator;
 import dev.nanobanana.camel.job.JobValidator;
 import dev.nanobanana.camel.s3.NanoBananaS3Routes;
 import dev.nanobanana.camel.status.StatusRoutes;
@@ -38,7 +34,7 @@ class RuntimeSetup extends MainListenerSupport {
 
     /** Where a dry run's table goes: the console, or log lines when the log is JSON. */
     private final PrintStream out;
-    private RunpodEmulator emulator;
+    private BuiltInEmulator emulator;
     private ManagementServerCheck managementServer;
     private boolean dryRunDone;
 
@@ -126,7 +122,7 @@ class RuntimeSetup extends MainListenerSupport {
     /** The settings aimed at the built-in emulator when it is enabled; else they must have an API key. */
     private NanoBananaSettings endpoint(NanoBananaSettings settings) {
         if (settings.emulator().enabled()) {
-            emulator = startEmulator(settings.emulator());
+            emulator = BuiltInEmulator.start(settings.emulator());
             LOG.warn("Using the built-in RunPod emulator at {}: its images are placeholders and nothing is charged",
                     emulator.endpointUrl());
             return settings.withEndpoint(emulator.endpointUrl(), emulator.apiKey());
@@ -147,30 +143,5 @@ class RuntimeSetup extends MainListenerSupport {
         if (managementServer != null) {
             managementServer.close();
         }
-    }
-
-    private static RunpodEmulator startEmulator(EmulatorOptions options) {
-        EmulatorSettings settings = EmulatorSettings.defaults()
-                .withPort(options.port())
-                .withLatency(options.latency())
-                .withRunsyncWait(options.runsyncWait())
-                .withFetchInputs(options.fetchInputs())
-                // nothing in the runtime reads the requests back
-                .withRecordedRequests(0);
-        List<FaultSpec> faults;
-        try {
-            faults = FaultSpec.parse(options.faults());
-        } catch (IllegalArgumentException e) {
-            throw new StartupRefused("nanobanana.emulator.faults: " + e.getMessage());
-        }
-        RunpodEmulator started;
-        try {
-            started = RunpodEmulator.start(settings);
-        } catch (IOException e) {
-            throw new StartupRefused("The built-in RunPod emulator could not listen on port " + settings.port()
-                                     + ": " + e.getMessage() + "; set nanobanana.emulator.port to a free port, or 0");
-        }
-        faults.forEach(fault -> started.inject(fault.operation(), fault.fault()));
-        return started;
     }
 }
