@@ -100,10 +100,18 @@ public record NanoBananaSettings(
         });
     }
 
-    /** The context's settings: those bound in it, else read from its properties now, and bound. */
+    /**
+     * The context's settings: those bound in it, else read from its properties now, and bound. The defaults join the
+     * context's properties first, so that each key is read as a placeholder is, and Camel Main's summary names the
+     * source of every value, defaults included.
+     */
     public static synchronized NanoBananaSettings of(CamelContext context) {
         NanoBananaSettings bound = context.getRegistry().lookupByNameAndType(BOUND_AS, NanoBananaSettings.class);
-        return bound != null ? bound : bind(context, from(context));
+        if (bound != null) {
+            return bound;
+        }
+        addDefaults(context);
+        return bind(context, from(context));
     }
 
     /** Makes these the context's settings, as every part of the pipeline reads them. */
