@@ -21,6 +21,7 @@ import javax.net.ssl.SSLPeerUnverifiedException;
 import org.apache.camel.Exchange;
 import org.apache.camel.http.base.HttpOperationFailedException;
 
+import dev.nanobanana.camel.egress.ProxyUnreachableException;
 import dev.nanobanana.camel.job.InvalidJobException;
 import dev.nanobanana.camel.job.JobStep;
 import dev.nanobanana.camel.ledger.LedgerException;
@@ -231,6 +232,11 @@ public record JobFailure(Throwable failure, JobStep step) {
         boolean runpod = step != JobStep.DOWNLOAD;
         String host = runpod ? "check nanobanana.endpoint-url and that the host is reachable"
                 : "check that this machine can reach the image's host";
+        Optional<Throwable> proxy = cause(failure, ProxyUnreachableException.class::isInstance);
+        if (proxy.isPresent()) {
+            return proxy.get().getMessage() + " while " + step.description() + tries + ": check "
+                   + ((ProxyUnreachableException) proxy.get()).givenBy() + " and that the proxy runs";
+        }
         Optional<Throwable> tls = cause(failure, SSLException.class::isInstance);
         if (tls.isPresent()) {
             boolean certificate = cause(failure, t -> t instanceof GeneralSecurityException
@@ -242,7 +248,7 @@ public record JobFailure(Throwable failure, JobStep step) {
             return what + " while " + step.description() + tries + detail(failure, tls.get()) + ": "
                    + (runpod ? "check nanobanana.endpoint-url (https) and that Java trusts its certificate"
                            : "check the image host's certificate")
-                   + "; behind a proxy that inspects TLS, add the proxy's CA to Java's trust store";
+                   + "; behind a proxy that inspects TLS, set nanobanana.http.trust-store to the proxy's CA";
         }
         Optional<Throwable> unknownHost = cause(failure, t -> t instanceof UnknownHostException
                                                               || t instanceof UnresolvedAddressException);
