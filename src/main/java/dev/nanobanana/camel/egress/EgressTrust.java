@@ -1,10 +1,6 @@
 package dev.nanobanana.camel.egress;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.Socket;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.CertificateException;
@@ -51,7 +47,7 @@ public final class EgressTrust extends X509ExtendedTrustManager {
             throw new IllegalStateException("Java's own trust store could not be read: " + e.getMessage(), e);
         }
         if (settings.hasTrustStore()) {
-            managers.add(manager(store(settings), settings));
+            managers.add(manager(settings.loadTrustStore(), settings));
         }
         return new EgressTrust(List.copyOf(managers), settings);
     }
@@ -153,28 +149,8 @@ public final class EgressTrust extends X509ExtendedTrustManager {
         try {
             return manager(store);
         } catch (GeneralSecurityException e) {
-            throw unreadable(settings, e);
+            throw new IllegalArgumentException(EgressSettings.TRUST_STORE_KEY + " (" + settings.trustStore()
+                                               + ") cannot serve as a trust store: " + e.getMessage(), e);
         }
-    }
-
-    private static KeyStore store(EgressSettings settings) {
-        try (InputStream in = Files.newInputStream(Path.of(settings.trustStore()))) {
-            KeyStore store = KeyStore.getInstance(settings.trustStoreType());
-            store.load(in, settings.trustStorePassword().isEmpty() ? null : settings.trustStorePassword().toCharArray());
-            if (store.size() == 0) {
-                throw new IllegalArgumentException(EgressSettings.TRUST_STORE_KEY + " (" + settings.trustStore()
-                                                   + ") holds no certificate");
-            }
-            return store;
-        } catch (IOException | GeneralSecurityException e) {
-            throw unreadable(settings, e);
-        }
-    }
-
-    private static IllegalArgumentException unreadable(EgressSettings settings, Exception e) {
-        return new IllegalArgumentException(EgressSettings.TRUST_STORE_KEY + " (" + settings.trustStore()
-                                            + ") could not be read as a " + settings.trustStoreType()
-                                            + " store: " + e.getMessage() + "; check nanobanana.http.trust-store-type "
-                                            + "and nanobanana.http.trust-store-password", e);
     }
 }

@@ -34,6 +34,7 @@ import dev.nanobanana.camel.runpod.RunpodJobFailedException;
 import dev.nanobanana.camel.runpod.RunpodProtocolException;
 import dev.nanobanana.camel.runpod.RunpodResult;
 import dev.nanobanana.camel.runpod.RunpodStatus;
+import dev.nanobanana.camel.settings.EgressSettings;
 
 /**
  * What a failure of a job's step means, in one place: whether another attempt may mend it, whether the job may have
@@ -245,7 +246,12 @@ public record JobFailure(Throwable failure, JobStep step) {
                     : "the image host's certificate was not accepted")
                     : (tls.get() instanceof SSLHandshakeException ? "the TLS handshake with " : "the TLS connection with ")
                       + (runpod ? "RunPod" : "the image host") + " failed";
-            return what + " while " + step.description() + tries + detail(failure, tls.get()) + ": "
+            String detail = detail(failure, tls.get());
+            if (detail.contains(EgressSettings.TRUST_STORE_KEY)) {
+                // the certificate's refusal says already what it is and what to set
+                return what + " while " + step.description() + tries + detail;
+            }
+            return what + " while " + step.description() + tries + detail + ": "
                    + (runpod ? "check nanobanana.endpoint-url (https) and that Java trusts its certificate"
                            : "check the image host's certificate")
                    + "; behind a proxy that inspects TLS, set nanobanana.http.trust-store to the proxy's CA";

@@ -1,7 +1,11 @@
 package dev.nanobanana.camel.settings;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.util.Locale;
 import java.util.Map;
 
@@ -28,19 +32,45 @@ public record EgressSettings(
             "");
 
     static EgressSettings from(NanoBananaProperties properties, Map<String, String> environment) {
-        String trustStore = properties.text("http.trust-store");
-        if (!trustStore.isEmpty() && !Files.isReadable(Path.of(trustStore))) {
-            throw new IllegalArgumentException(TRUST_STORE_KEY + " names " + Path.of(trustStore).toAbsolutePath()
-                                               + ", which is not a file this process can read");
-        }
-        return new EgressSettings(ProxyUrl.parse(properties.text("http.proxy"), PROXY_KEY),
+        EgressSettings egress = new EgressSettings(ProxyUrl.parse(properties.text("http.proxy"), PROXY_KEY),
                 variable(environment, "https_proxy"), variable(environment, "http_proxy"),
-                NoProxy.parse(first(environment, "no_proxy")), trustStore,
+                NoProxy.parse(first(environment, "no_proxy")), properties.text("http.trust-store"),
                 properties.text("http.trust-store-type"), properties.text("http.trust-store-password"));
+        if (egress.hasTrustStore()) {
+            // a store that cannot be read stops the start, rather than the first job
+            egress.loadTrustStore();
+        }
+        return egress;
     }
 
     public boolean hasTrustStore() {
         return !trustStore.isEmpty();
+    }
+
+    /**
+     * The certificates of {@code nanobanana.http.trust-store}.
+     *
+     * @throws IllegalArgumentException naming the keys to check, when the file cannot be read as such a store
+     */
+    public KeyStore loadTrustStore() {
+        Path file = Path.of(trustStore);
+        if (!Files.isReadable(file)) {
+            throw new IllegalArgumentException(TRUST_STORE_KEY + " names " + file.toAbsolutePath()
+                                               + ", which is not a file this process can read");
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            KeyStore store = KeyStore.getInstance(trustStoreType);
+            store.load(in, trustStorePassword.isEmpty() ? null : trustStorePassword.toCharArray());
+            if (store.size() == 0) {
+                throw new IllegalArgumentException(TRUST_STORE_KEY + " (" + file + ") holds no certificate");
+            }
+            return store;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalArgumentException(TRUST_STORE_KEY + " (" + file + ") could not be read as a "
+                                               + trustStoreType + " store (" + e.getMessage() + "): check "
+                                               + "nanobanana.http.trust-store-type and "
+                                               + "nanobanana.http.trust-store-password", e);
+        }
     }
 
     private static ProxyUrl variable(Map<String, String> environment, String lowerCase) {

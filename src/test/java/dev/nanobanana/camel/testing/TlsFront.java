@@ -88,6 +88,10 @@ public final class TlsFront implements AutoCloseable {
             OutputStream out = to.getOutputStream();
             in.transferTo(out);
             out.flush();
+            if (!(to instanceof javax.net.ssl.SSLSocket)) {
+                // the client is done: so is the server's side of the call
+                to.shutdownOutput();
+            }
         } catch (IOException e) {
             // either side closed
         }
