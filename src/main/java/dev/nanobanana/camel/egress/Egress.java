@@ -20,8 +20,9 @@ import dev.nanobanana.camel.settings.ProxyUrl;
  * {@link #configure}, so that RunPod's API, its images and the health check take the same way out.
  *
  * <p>java.net.http refuses Basic credentials on a CONNECT tunnel (the way to an https URL) unless the system property
- * {@value #TUNNELING_DISABLED_SCHEMES} is empty before its first use: the runtime clears it as it starts; an application
- * that embeds the pipeline and uses a proxy with credentials sets {@code -D}{@value #TUNNELING_DISABLED_SCHEMES}{@code =}.
+ * {@value #TUNNELING_DISABLED_SCHEMES} is empty before its first use: the runtime clears it as it starts; an
+ * application that embeds the pipeline and uses a proxy with credentials sets
+ * {@code -D}{@value #TUNNELING_DISABLED_SCHEMES}{@code =}.
  */
 public record Egress(EgressProxy proxy, EgressTrust trust) {
 
@@ -35,7 +36,7 @@ public record Egress(EgressProxy proxy, EgressTrust trust) {
         return new Egress(EgressProxy.of(settings), EgressTrust.of(settings));
     }
 
-    /** Lets Basic credentials through a CONNECT tunnel, unless the JVM was told otherwise; before any HTTP client runs. */
+    /** Lets Basic credentials through a CONNECT tunnel, unless the JVM says otherwise; before any HTTP client runs. */
     public static void allowBasicOnTunnels() {
         if (System.getProperty(TUNNELING_DISABLED_SCHEMES) == null) {
             System.setProperty(TUNNELING_DISABLED_SCHEMES, "");

@@ -15,8 +15,9 @@ public class ProxyUnreachableException extends ConnectException {
     private final String givenBy;
 
     public ProxyUnreachableException(String proxy, String givenBy, Throwable cause) {
-        super("proxy " + proxy + (cause instanceof HttpConnectTimeoutException ? " did not accept the connection in time"
-                : " refused the connection") + " (the proxy of " + givenBy + ")");
+        super("proxy " + proxy + (cause instanceof HttpConnectTimeoutException
+                ? " did not accept the connection in time" : " refused the connection") + " (the proxy of " + givenBy
+              + ")");
         this.proxy = proxy;
         this.givenBy = givenBy;
         initCause(cause);

@@ -114,8 +114,8 @@ public final class RunpodClient implements AutoCloseable {
 
     /** Sends the request; a proxy that cannot be reached fails it as such, not as the host behind it. */
     private <T> CompletableFuture<HttpResponse<T>> send(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
-        return http.sendAsync(request, handler)
-                .exceptionallyCompose(failure -> CompletableFuture.failedFuture(egress.explain(failure, request.uri())));
+        return http.sendAsync(request, handler).exceptionallyCompose(
+                failure -> CompletableFuture.failedFuture(egress.explain(failure, request.uri())));
     }
 
     /** What Camel's HTTP components throw for a status that is not 2xx: it carries the status, headers and body. */

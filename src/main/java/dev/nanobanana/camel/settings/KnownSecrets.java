@@ -19,7 +19,8 @@ import org.apache.camel.CamelContext;
  * The values of the settings that are secrets (the API key, the S3 keys, the SFTP password and passphrase, the ledger
  * password, also when it is written in the ledger's URL, the status page's token, the proxy's password and the trust
  * store's), and the one step that masks them in text that came from elsewhere: an error RunPod answered, an
- * exception's message, a record, a log line, a health check. Whatever such a text quotes, the value shows as {@value #MASK}.
+ * exception's message, a record, a log line, a health check. Whatever such a text quotes, the value shows as
+ * {@value #MASK}.
  */
 public record KnownSecrets(List<String> values) {
 

@@ -52,7 +52,9 @@ public record NoProxy(List<String> entries) {
         }
         String domain = entry;
         int colon = entry.lastIndexOf(':');
-        if (colon > 0 && entry.indexOf(':') == colon && entry.substring(colon + 1).chars().allMatch(Character::isDigit)) {
+        boolean hasPort = colon > 0 && entry.indexOf(':') == colon
+                          && entry.substring(colon + 1).chars().allMatch(Character::isDigit);
+        if (hasPort) {
             if (Integer.parseInt(entry.substring(colon + 1)) != port) {
                 return false;
             }

@@ -121,8 +121,8 @@ public final class RecordingProxy implements AutoCloseable {
                     return;
                 }
                 // one request per connection, both ways, so that each is seen and counted
-                StringBuilder forwarded = new StringBuilder(requestLine[0] + " " + target.getRawPath()
-                        + (target.getRawQuery() == null ? "" : "?" + target.getRawQuery()) + " " + requestLine[2] + "\r\n");
+                String path = target.getRawPath() + (target.getRawQuery() == null ? "" : "?" + target.getRawQuery());
+                StringBuilder forwarded = new StringBuilder(requestLine[0] + " " + path + " " + requestLine[2] + "\r\n");
                 head.stream().skip(1).filter(line -> !line.toLowerCase(Locale.ROOT).startsWith("proxy-")
                                                      && !line.toLowerCase(Locale.ROOT).startsWith("connection:"))
                         .forEach(line -> forwarded.append(line).append("\r\n"));
