@@ -78,8 +78,25 @@ public record Egress(EgressProxy proxy, EgressTrust trust) {
         if (address.isEmpty()) {
             return cause;
         }
-        String givenBy = ours.map(ProxyUrl::givenBy).orElse("the JVM's -Dhttps.proxyHost or -Dhttp.proxyHost");
-        return new ProxyUnreachableException(address.get(), givenBy, cause);
+        return ProxyRefusedException.unreachable(address.get(), givenBy(ours), cause);
+    }
+
+    /**
+     * A 407 answer to a call to {@code target}: the proxy's, not the host's (java.net.http hands it over as the answer,
+     * without a body when it came to the CONNECT of an https URL).
+     */
+    public Optional<ProxyRefusedException> refusal(int status, URI target) {
+        if (status != 407) {
+            return Optional.empty();
+        }
+        Optional<ProxyUrl> ours = proxy.ours(target);
+        return ours.map(ProxyUrl::address).or(() -> proxy.jvmProxy(target).map(Egress::address))
+                .map(address -> ProxyRefusedException.credentials(address, givenBy(ours),
+                        ours.map(ProxyUrl::hasCredentials).orElse(false)));
+    }
+
+    private static String givenBy(Optional<ProxyUrl> ours) {
+        return ours.map(ProxyUrl::givenBy).orElse("the JVM's -Dhttps.proxyHost or -Dhttp.proxyHost");
     }
 
     private static String address(InetSocketAddress address) {

@@ -21,7 +21,7 @@ import javax.net.ssl.SSLPeerUnverifiedException;
 import org.apache.camel.Exchange;
 import org.apache.camel.http.base.HttpOperationFailedException;
 
-import dev.nanobanana.camel.egress.ProxyUnreachableException;
+import dev.nanobanana.camel.egress.ProxyRefusedException;
 import dev.nanobanana.camel.job.InvalidJobException;
 import dev.nanobanana.camel.job.JobStep;
 import dev.nanobanana.camel.ledger.LedgerException;
@@ -233,10 +233,10 @@ public record JobFailure(Throwable failure, JobStep step) {
         boolean runpod = step != JobStep.DOWNLOAD;
         String host = runpod ? "check nanobanana.endpoint-url and that the host is reachable"
                 : "check that this machine can reach the image's host";
-        Optional<Throwable> proxy = cause(failure, ProxyUnreachableException.class::isInstance);
+        Optional<Throwable> proxy = cause(failure, ProxyRefusedException.class::isInstance);
         if (proxy.isPresent()) {
-            return proxy.get().getMessage() + " while " + step.description() + tries + ": check "
-                   + ((ProxyUnreachableException) proxy.get()).givenBy() + " and that the proxy runs";
+            return proxy.get().getMessage() + " while " + step.description() + tries + ": "
+                   + ((ProxyRefusedException) proxy.get()).hint();
         }
         Optional<Throwable> tls = cause(failure, SSLException.class::isInstance);
         if (tls.isPresent()) {

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -17,6 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.http.base.HttpOperationFailedException;
 
 import dev.nanobanana.camel.egress.Egress;
+import dev.nanobanana.camel.egress.ProxyRefusedException;
 
 /**
  * The HTTP client for RunPod's API and for the images it makes: non-blocking, so that a job waiting on RunPod holds no
@@ -112,10 +114,23 @@ public final class RunpodClient implements AutoCloseable {
                 idleTimeout.bound(HttpResponse.BodyHandlers.ofFile(target), "the image", request.uri()));
     }
 
-    /** Sends the request; a proxy that cannot be reached fails it as such, not as the host behind it. */
+    /**
+     * Sends the request; a proxy that cannot be reached, or that refuses the call (407), fails it as such, not as the
+     * host behind it.
+     */
     private <T> CompletableFuture<HttpResponse<T>> send(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
-        return http.sendAsync(request, handler).exceptionallyCompose(
-                failure -> CompletableFuture.failedFuture(egress.explain(failure, request.uri())));
+        return http.sendAsync(request, handler)
+                .exceptionallyCompose(failure -> CompletableFuture.failedFuture(egress.explain(failure, request.uri())))
+                .thenCompose(response -> {
+                    Optional<ProxyRefusedException> refused = egress.refusal(response.statusCode(), request.uri());
+                    if (refused.isEmpty()) {
+                        return CompletableFuture.completedFuture(response);
+                    }
+                    if (response.body() instanceof AnswerBody body) {
+                        body.close();
+                    }
+                    return CompletableFuture.failedFuture(refused.get());
+                });
     }
 
     /** What Camel's HTTP components throw for a status that is not 2xx: it carries the status, headers and body. */
