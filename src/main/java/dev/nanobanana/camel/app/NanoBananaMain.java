@@ -21,6 +21,7 @@ import dev.nanobanana.camel.app.once.OnceBatch;
 import dev.nanobanana.camel.app.once.ProgressBar;
 import dev.nanobanana.camel.app.once.ProgressLines;
 import dev.nanobanana.camel.app.once.SummaryText;
+import dev.nanobanana.camel.egress.Egress;
 
 /**
  * The standalone runtime: Camel Main started from a folder that holds {@code config/application.properties} and the
@@ -62,6 +63,9 @@ public final class NanoBananaMain {
 
     public static void main(String[] args) throws Exception {
         poolAnswersOnSmallMachines();
+        // a proxy with credentials (nanobanana.http.proxy, HTTPS_PROXY) in front of an https URL; read once, at the
+        // HTTP client's first use
+        Egress.allowBasicOnTunnels();
         List<String> arguments = List.of(args);
         if (arguments.contains(BuiltInEmulator.OPTION)) {
             // the emulator alone, for a client in another process: no Camel, no config/ folder needed

@@ -16,6 +16,7 @@ import javax.net.ssl.SSLException;
 import org.apache.camel.util.TimeUtils;
 import org.apache.camel.util.URISupport;
 
+import dev.nanobanana.camel.egress.ProxyRefusedException;
 import dev.nanobanana.camel.settings.KnownSecrets;
 import dev.nanobanana.camel.runpod.AnswerBody;
 import dev.nanobanana.camel.runpod.RunpodClient;
@@ -50,6 +51,10 @@ final class RunpodReadiness extends ProbedCheck {
             response.body().close();
             status = response.statusCode();
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof ProxyRefusedException proxy) {
+                return Verdict.down("RunPod cannot be reached at " + endpoint + ": " + proxy.getMessage() + ": "
+                                    + proxy.hint());
+            }
             return Verdict.down("RunPod cannot be reached at " + endpoint + ": " + network(e.getCause())
                                 + ": check nanobanana.endpoint-url and this machine's network");
         } catch (TimeoutException e) {

@@ -21,6 +21,7 @@ import javax.net.ssl.SSLPeerUnverifiedException;
 import org.apache.camel.Exchange;
 import org.apache.camel.http.base.HttpOperationFailedException;
 
+import dev.nanobanana.camel.egress.ProxyRefusedException;
 import dev.nanobanana.camel.job.InvalidJobException;
 import dev.nanobanana.camel.job.JobStep;
 import dev.nanobanana.camel.ledger.LedgerException;
@@ -33,6 +34,7 @@ import dev.nanobanana.camel.runpod.RunpodJobFailedException;
 import dev.nanobanana.camel.runpod.RunpodProtocolException;
 import dev.nanobanana.camel.runpod.RunpodResult;
 import dev.nanobanana.camel.runpod.RunpodStatus;
+import dev.nanobanana.camel.settings.EgressSettings;
 
 /**
  * What a failure of a job's step means, in one place: whether another attempt may mend it, whether the job may have
@@ -231,6 +233,11 @@ public record JobFailure(Throwable failure, JobStep step) {
         boolean runpod = step != JobStep.DOWNLOAD;
         String host = runpod ? "check nanobanana.endpoint-url and that the host is reachable"
                 : "check that this machine can reach the image's host";
+        Optional<Throwable> proxy = cause(failure, ProxyRefusedException.class::isInstance);
+        if (proxy.isPresent()) {
+            return proxy.get().getMessage() + " while " + step.description() + tries + ": "
+                   + ((ProxyRefusedException) proxy.get()).hint();
+        }
         Optional<Throwable> tls = cause(failure, SSLException.class::isInstance);
         if (tls.isPresent()) {
             boolean certificate = cause(failure, t -> t instanceof GeneralSecurityException
@@ -239,10 +246,15 @@ public record JobFailure(Throwable failure, JobStep step) {
                     : "the image host's certificate was not accepted")
                     : (tls.get() instanceof SSLHandshakeException ? "the TLS handshake with " : "the TLS connection with ")
                       + (runpod ? "RunPod" : "the image host") + " failed";
-            return what + " while " + step.description() + tries + detail(failure, tls.get()) + ": "
+            String detail = detail(failure, tls.get());
+            if (detail.contains(EgressSettings.TRUST_STORE_KEY)) {
+                // the certificate's refusal says already what it is and what to set
+                return what + " while " + step.description() + tries + detail;
+            }
+            return what + " while " + step.description() + tries + detail + ": "
                    + (runpod ? "check nanobanana.endpoint-url (https) and that Java trusts its certificate"
                            : "check the image host's certificate")
-                   + "; behind a proxy that inspects TLS, add the proxy's CA to Java's trust store";
+                   + "; behind a proxy that inspects TLS, set nanobanana.http.trust-store to the proxy's CA";
         }
         Optional<Throwable> unknownHost = cause(failure, t -> t instanceof UnknownHostException
                                                               || t instanceof UnresolvedAddressException);

@@ -10,7 +10,9 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.spi.ThreadPoolProfile;
 import org.apache.camel.support.EventNotifierSupport;
+import org.slf4j.LoggerFactory;
 
+import dev.nanobanana.camel.egress.Egress;
 import dev.nanobanana.camel.ledger.JobLedger;
 import dev.nanobanana.camel.observe.JobMetrics;
 import dev.nanobanana.camel.observe.JobQueue;
@@ -63,8 +65,10 @@ public final class PipelineBeans {
         // one set of secrets for everything the pipeline and the pages around it write: records, logs, the status page
         secrets = KnownSecrets.of(settings);
         spool = new ImageSpool(Path.of(settings.spoolDir()));
+        Egress egress = Egress.of(settings.egress());
+        LoggerFactory.getLogger(Egress.class).info(egress.proxy().describe());
         runpod = new RunpodClient(settings.endpointUrl(), settings.apiKey(), settings.connectTimeout(),
-                settings.readTimeout(), spool.dir());
+                settings.readTimeout(), spool.dir(), egress);
         slots = new JobSlots(settings.concurrency());
         JobLedger ledger = JobLedger.open(settings.ledgerUrl(), settings.ledgerUser(), settings.ledgerPassword());
         clerk = new LedgerClerk(ledger, settings.instanceId(), settings.ledgerLease(), context);

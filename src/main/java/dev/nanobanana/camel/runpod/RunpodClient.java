@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -15,6 +16,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.camel.http.base.HttpOperationFailedException;
+
+import dev.nanobanana.camel.egress.Egress;
+import dev.nanobanana.camel.egress.ProxyRefusedException;
 
 /**
  * The HTTP client for RunPod's API and for the images it makes: non-blocking, so that a job waiting on RunPod holds no
@@ -37,9 +41,18 @@ public final class RunpodClient implements AutoCloseable {
     private final ExecutorService threads;
     private final HttpClient http;
     private final BodyIdleTimeout idleTimeout;
+    private final Egress egress;
 
+    /** A client that leaves this machine as the JVM would: its proxy properties, its trust. */
     public RunpodClient(String endpointUrl, String apiKey, Duration connectTimeout, Duration readTimeout,
             Path spillDir) {
+        this(endpointUrl, apiKey, connectTimeout, readTimeout, spillDir, Egress.JVM_DEFAULTS);
+    }
+
+    /** A client whose every call, to the API and for images, goes out through {@code egress}'s proxy and trust. */
+    public RunpodClient(String endpointUrl, String apiKey, Duration connectTimeout, Duration readTimeout,
+            Path spillDir, Egress egress) {
+        this.egress = egress;
         this.endpointUrl = endpointUrl;
         this.authorization = "Bearer " + apiKey;
         this.readTimeout = readTimeout;
@@ -53,7 +66,7 @@ public final class RunpodClient implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        this.http = HttpClient.newBuilder()
+        this.http = egress.configure(HttpClient.newBuilder())
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(connectTimeout)
                 .followRedirects(HttpClient.Redirect.NORMAL)
@@ -77,7 +90,8 @@ public final class RunpodClient implements AutoCloseable {
      */
     public CompletableFuture<HttpResponse<AnswerBody>> call(String method, String path, byte[] body,
             Duration timeout) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(endpointUrl + path))
+        URI uri = URI.create(endpointUrl + path);
+        HttpRequest request = egress.authorize(HttpRequest.newBuilder(uri), uri)
                 .timeout(timeout)
                 .header("Authorization", authorization)
                 .header("Content-Type", "application/json")
@@ -85,7 +99,7 @@ public final class RunpodClient implements AutoCloseable {
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofByteArray(body))
                 .build();
-        return http.sendAsync(request,
+        return send(request,
                 idleTimeout.bound(AnswerBody.handler(spillDir, ANSWER_MEMORY_LIMIT), "the answer", request.uri()));
     }
 
@@ -94,9 +108,29 @@ public final class RunpodClient implements AutoCloseable {
      * download fails. No key is sent.
      */
     public CompletableFuture<HttpResponse<Path>> download(String url, Path target) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(readTimeout).GET().build();
-        return http.sendAsync(request,
+        URI uri = URI.create(url);
+        HttpRequest request = egress.authorize(HttpRequest.newBuilder(uri), uri).timeout(readTimeout).GET().build();
+        return send(request,
                 idleTimeout.bound(HttpResponse.BodyHandlers.ofFile(target), "the image", request.uri()));
+    }
+
+    /**
+     * Sends the request; a proxy that cannot be reached, or that refuses the call (407), fails it as such, not as the
+     * host behind it.
+     */
+    private <T> CompletableFuture<HttpResponse<T>> send(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
+        return http.sendAsync(request, handler)
+                .exceptionallyCompose(failure -> CompletableFuture.failedFuture(egress.explain(failure, request.uri())))
+                .thenCompose(response -> {
+                    Optional<ProxyRefusedException> refused = egress.refusal(response.statusCode(), request.uri());
+                    if (refused.isEmpty()) {
+                        return CompletableFuture.completedFuture(response);
+                    }
+                    if (response.body() instanceof AnswerBody body) {
+                        body.close();
+                    }
+                    return CompletableFuture.failedFuture(refused.get());
+                });
     }
 
     /** What Camel's HTTP components throw for a status that is not 2xx: it carries the status, headers and body. */

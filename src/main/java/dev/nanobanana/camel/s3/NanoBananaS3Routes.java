@@ -8,6 +8,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CopyObjectRequest;
 import software.amazon.awssdk.services.s3.model.DeleteObjectRequest;
 
+import dev.nanobanana.camel.egress.Egress;
 import dev.nanobanana.camel.pipeline.JobExchange;
 import dev.nanobanana.camel.pipeline.NanoBananaRoutes;
 import dev.nanobanana.camel.job.JobFileFailedException;
@@ -31,7 +32,7 @@ public class NanoBananaS3Routes extends RouteBuilder {
     @Override
     public void configure() {
         S3Settings settings = NanoBananaSettings.of(getContext()).s3();
-        S3Client client = S3Clients.forEndpoints(settings);
+        S3Client client = S3Clients.forEndpoints(settings, Egress.of(NanoBananaSettings.of(getContext()).egress()));
         bindToRegistry(CLIENT, client);
         bindToRegistry("nanobananaS3Images", new S3ImageReferences(client, S3Clients.presigner(settings),
                 settings.presignTtl()));

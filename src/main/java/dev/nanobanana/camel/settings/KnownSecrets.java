@@ -17,9 +17,10 @@ import org.apache.camel.CamelContext;
 
 /**
  * The values of the settings that are secrets (the API key, the S3 keys, the SFTP password and passphrase, the ledger
- * password, also when it is written in the ledger's URL, and the status page's token), and the one step that masks
- * them in text that came from elsewhere: an error RunPod answered, an exception's message, a record, a log line, a
- * health check. Whatever such a text quotes, the value shows as {@value #MASK}.
+ * password, also when it is written in the ledger's URL, the status page's token, the proxy's password and the trust
+ * store's), and the one step that masks them in text that came from elsewhere: an error RunPod answered, an
+ * exception's message, a record, a log line, a health check. Whatever such a text quotes, the value shows as
+ * {@value #MASK}.
  */
 public record KnownSecrets(List<String> values) {
 
@@ -46,7 +47,9 @@ public record KnownSecrets(List<String> values) {
     public static KnownSecrets of(NanoBananaSettings settings) {
         return new KnownSecrets(Arrays.asList(settings.apiKey(), settings.ledgerPassword(),
                 passwordIn(settings.ledgerUrl()), settings.s3().accessKey(), settings.s3().secretKey(),
-                settings.sftp().password(), settings.sftp().privateKeyPassphrase(), settings.status().token()));
+                settings.sftp().password(), settings.sftp().privateKeyPassphrase(), settings.status().token(),
+                password(settings.egress().proxy()), password(settings.egress().httpsProxyVariable()),
+                password(settings.egress().httpProxyVariable()), settings.egress().trustStorePassword()));
     }
 
     /** The context's secrets: those its pipeline bound, else those of its settings. */
@@ -89,6 +92,10 @@ public record KnownSecrets(List<String> values) {
             return TextNode.valueOf(then.apply(mask(tree.asText())));
         }
         return tree;
+    }
+
+    private static String password(ProxyUrl proxy) {
+        return proxy == null ? null : proxy.password();
     }
 
     private static String passwordIn(String jdbcUrl) {

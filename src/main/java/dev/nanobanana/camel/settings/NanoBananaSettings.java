@@ -62,7 +62,8 @@ public record NanoBananaSettings(
         S3Settings s3,
         SftpSettings sftp,
         StatusSettings status,
-        EmulatorOptions emulator) {
+        EmulatorOptions emulator,
+        EgressSettings egress) {
 
     public static final String PREFIX = "nanobanana.";
     public static final String RUNPOD_ENDPOINT = "https://api.runpod.ai/v2/google-nano-banana-2-edit";
@@ -171,7 +172,8 @@ public record NanoBananaSettings(
                 S3Settings.from(values),
                 SftpSettings.from(values),
                 StatusSettings.from(values),
-                EmulatorOptions.from(values));
+                EmulatorOptions.from(values),
+                EgressSettings.from(values, System.getenv()));
     }
 
     /** The same settings aimed at another endpoint, such as the built-in emulator. */
@@ -182,7 +184,7 @@ public record NanoBananaSettings(
                 retryPaidImageFor, pollInitialInterval, pollMaxInterval, pollMultiplier, pollDeadline, submitMode,
                 resubmitInDoubt, fetchPaidImages, ledgerUrl, ledgerUser, ledgerPassword, ledgerLease, fileClaimMaxAge,
                 instanceId, prices, budget, dryRun, healthInterval, progressInterval, inbox, examplesDir, s3, sftp, status,
-                emulator);
+                emulator, egress);
     }
 
     private static Duration positive(NanoBananaProperties values, String key) {

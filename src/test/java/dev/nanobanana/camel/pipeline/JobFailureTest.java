@@ -82,7 +82,7 @@ class JobFailureTest {
         assertThat(reason(failure, JobStep.DOWNLOAD, 1))
                 .isEqualTo("the image host's certificate was not accepted while downloading the image (PKIX path "
                            + "building failed): check the image host's certificate; behind a proxy that inspects "
-                           + "TLS, add the proxy's CA to Java's trust store");
+                           + "TLS, set nanobanana.http.trust-store to the proxy's CA");
     }
 
     @Test
@@ -90,8 +90,8 @@ class JobFailureTest {
         assertThat(reason(new SSLHandshakeException("Received fatal alert: handshake_failure"), JobStep.SUBMIT, 1))
                 .isEqualTo("the TLS handshake with RunPod failed while submitting the job to RunPod (Received fatal "
                            + "alert: handshake_failure): check nanobanana.endpoint-url (https) and that Java trusts "
-                           + "its certificate; behind a proxy that inspects TLS, add the proxy's CA to Java's trust "
-                           + "store");
+                           + "its certificate; behind a proxy that inspects TLS, set nanobanana.http.trust-store to "
+                           + "the proxy's CA");
         assertThat(reason(new SSLException("Unsupported or unrecognized SSL message"), JobStep.POLL, 2))
                 .startsWith("the TLS connection with RunPod failed while polling RunPod for the job's state after 2 "
                             + "attempts");

@@ -3,12 +3,15 @@ package dev.nanobanana.camel.settings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
 
 import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import dev.nanobanana.camel.runpod.PriceTable;
 
@@ -87,5 +90,44 @@ class NanoBananaSettingsTest {
 
         assertThat(settings.toString()).doesNotContain("rpa_PRINTED_NEVER").contains("apiKey=****");
         assertThat(settings.endpointUrl()).isEqualTo("http://127.0.0.1:9/v2/x");
+    }
+
+    @Test
+    void aMalformedProxyOrAMissingTrustStoreStopsTheStartNamingTheKey() {
+        assertThatIllegalArgumentException().isThrownBy(() -> settings("nanobanana.http.proxy", "proxy.corp"))
+                .withMessage("nanobanana.http.proxy must be http://host:port or http://user:password@host:port, "
+                             + "with a port, not \"proxy.corp\"");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> settings("nanobanana.http.proxy", "https://ops:Pr0xy-Pass@proxy.corp:3128"))
+                .withMessage("nanobanana.http.proxy must be an http:// proxy (https:// is not supported), not "
+                             + "\"https://****@proxy.corp:3128\"");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> settings("nanobanana.http.trust-store", "no/such/company-ca.p12"))
+                .withMessageStartingWith("nanobanana.http.trust-store names ")
+                .withMessageEndingWith("no/such/company-ca.p12, which is not a file this process can read");
+    }
+
+    @Test
+    void aTrustStoreThatIsNotOneStopsTheStartNamingWhatToCheck(@TempDir Path dir) throws Exception {
+        Path notAStore = Files.writeString(dir.resolve("ca.p12"), "-----BEGIN CERTIFICATE-----");
+
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> settings("nanobanana.http.trust-store", notAStore.toString()))
+                .withMessageStartingWith("nanobanana.http.trust-store (" + notAStore + ") could not be read as a "
+                                         + "PKCS12 store (")
+                .withMessageEndingWith("): check nanobanana.http.trust-store-type and "
+                                       + "nanobanana.http.trust-store-password");
+    }
+
+    @Test
+    void theProxysPasswordIsNeverPrintedAndIsASecret() {
+        NanoBananaSettings settings = settings("nanobanana.http.proxy", "http://ops:Pr0xy-Pass@proxy.corp:3128",
+                "nanobanana.http.trust-store-password", "store-pass-9");
+
+        assertThat(settings.egress().proxy()).isEqualTo(new ProxyUrl("proxy.corp", 3128, "ops", "Pr0xy-Pass",
+                "nanobanana.http.proxy"));
+        assertThat(settings.egress().toString()).doesNotContain("Pr0xy-Pass").contains("proxy.corp:3128");
+        assertThat(KnownSecrets.of(settings).mask("Proxy-Authorization for ops:Pr0xy-Pass, store store-pass-9"))
+                .isEqualTo("Proxy-Authorization for ops:****, store ****");
     }
 }

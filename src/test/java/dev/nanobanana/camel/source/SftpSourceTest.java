@@ -22,6 +22,7 @@ import dev.nanobanana.emulator.Fault;
 import dev.nanobanana.emulator.Operation;
 import dev.nanobanana.camel.s3.NanoBananaS3Routes;
 import dev.nanobanana.camel.s3.S3Clients;
+import dev.nanobanana.camel.egress.Egress;
 import dev.nanobanana.camel.testing.SilencingRelay;
 import dev.nanobanana.camel.pipeline.PipelineTest;
 import dev.nanobanana.camel.testing.RemoteSourcesTestSupport;
@@ -186,7 +187,7 @@ class SftpSourceTest extends RemoteSourcesTestSupport {
         context.getPropertiesComponent().addOverrideProperty("nanobanana.s3.secret-key", secret);
         // the S3 client is made from the settings when the routes are configured: make it again with the bad key
         context.getRegistry().bind(NanoBananaS3Routes.CLIENT,
-                S3Clients.forEndpoints(NanoBananaSettings.from(context).s3()));
+                S3Clients.forEndpoints(NanoBananaSettings.from(context).s3(), Egress.JVM_DEFAULTS));
         loadRoutes("s3.camel.yaml", routeFile("s3.camel.yaml"));
         s3.put(BUCKET, "inbox/shoe.json", PipelineTest.job(""));
 

@@ -1,0 +1,105 @@
+package dev.nanobanana.camel.egress;
+
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Optional;
+import java.util.concurrent.CompletionException;
+
+import dev.nanobanana.camel.settings.EgressSettings;
+import dev.nanobanana.camel.settings.ProxyUrl;
+
+/**
+ * How the runtime's outbound calls leave this machine: through which proxy ({@link EgressProxy}), with which
+ * credentials, trusting which certificates ({@link EgressTrust}). Every HTTP client of the runtime is built through
+ * {@link #configure}, so that RunPod's API, its images and the health check take the same way out.
+ *
+ * <p>java.net.http refuses Basic credentials on a CONNECT tunnel (the way to an https URL) unless the system property
+ * {@value #TUNNELING_DISABLED_SCHEMES} is empty before its first use: the runtime clears it as it starts; an
+ * application that embeds the pipeline and uses a proxy with credentials sets
+ * {@code -D}{@value #TUNNELING_DISABLED_SCHEMES}{@code =}.
+ */
+public record Egress(EgressProxy proxy, EgressTrust trust) {
+
+    public static final String TUNNELING_DISABLED_SCHEMES = "jdk.http.auth.tunneling.disabledSchemes";
+
+    /** No proxy of our own, Java's trust: what a client gets without any setting. */
+    public static final Egress JVM_DEFAULTS = of(EgressSettings.JVM_DEFAULTS);
+
+    /** @throws IllegalArgumentException naming the setting, when the trust store cannot be read */
+    public static Egress of(EgressSettings settings) {
+        return new Egress(EgressProxy.of(settings), EgressTrust.of(settings));
+    }
+
+    /** Lets Basic credentials through a CONNECT tunnel, unless the JVM says otherwise; before any HTTP client runs. */
+    public static void allowBasicOnTunnels() {
+        if (System.getProperty(TUNNELING_DISABLED_SCHEMES) == null) {
+            System.setProperty(TUNNELING_DISABLED_SCHEMES, "");
+        }
+    }
+
+    /** The builder, sending its calls through the chosen proxy and trusting these certificates. */
+    public HttpClient.Builder configure(HttpClient.Builder builder) {
+        return builder.proxy(proxy).sslContext(trust.sslContext());
+    }
+
+    /**
+     * The request with the credentials of the proxy it goes through, if that proxy has any: sent up front, as a
+     * {@code Proxy-Authorization} header that java.net.http gives the proxy alone (on the CONNECT of an https URL, on
+     * the request itself for an http one) and never the server. Not through an {@link java.net.Authenticator}: with
+     * one, java.net.http turns a 401 without {@code WWW-Authenticate} (a wrong API key) into an IOException, which
+     * would make a refused submit look like one whose outcome is unknown.
+     */
+    public HttpRequest.Builder authorize(HttpRequest.Builder request, URI target) {
+        proxy.ours(target).filter(ProxyUrl::hasCredentials).ifPresent(ours -> request.header("Proxy-Authorization",
+                "Basic " + Base64.getEncoder().encodeToString((ours.user() + ":" + ours.password())
+                        .getBytes(StandardCharsets.UTF_8))));
+        return request;
+    }
+
+    /**
+     * The failure of a call to {@code target}, said as it happened: a proxy that could not be reached is named as the
+     * one that refused, not RunPod or the image host. Other failures come back as they are.
+     */
+    public Throwable explain(Throwable failure, URI target) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause()
+                : failure;
+        if (!(cause instanceof ConnectException) && !(cause instanceof HttpConnectTimeoutException)) {
+            return cause;
+        }
+        Optional<ProxyUrl> ours = proxy.ours(target);
+        Optional<String> address = ours.map(ProxyUrl::address)
+                .or(() -> proxy.jvmProxy(target).map(Egress::address));
+        if (address.isEmpty()) {
+            return cause;
+        }
+        return ProxyRefusedException.unreachable(address.get(), givenBy(ours), cause);
+    }
+
+    /**
+     * A 407 answer to a call to {@code target}: the proxy's, not the host's (java.net.http hands it over as the answer,
+     * without a body when it came to the CONNECT of an https URL).
+     */
+    public Optional<ProxyRefusedException> refusal(int status, URI target) {
+        if (status != 407) {
+            return Optional.empty();
+        }
+        Optional<ProxyUrl> ours = proxy.ours(target);
+        return ours.map(ProxyUrl::address).or(() -> proxy.jvmProxy(target).map(Egress::address))
+                .map(address -> ProxyRefusedException.credentials(address, givenBy(ours),
+                        ours.map(ProxyUrl::hasCredentials).orElse(false)));
+    }
+
+    private static String givenBy(Optional<ProxyUrl> ours) {
+        return ours.map(ProxyUrl::givenBy).orElse("the JVM's -Dhttps.proxyHost or -Dhttp.proxyHost");
+    }
+
+    private static String address(InetSocketAddress address) {
+        return address.getHostString() + ":" + address.getPort();
+    }
+}
