@@ -39,8 +39,9 @@ class MemoryIT {
 
     @BeforeEach
     void startEmulatorAndRuntime() throws IOException {
-        // long enough for all 400 submits to meet at the emulator even on a loaded machine (2 s was not, once)
-        emulator = RunpodEmulator.start(EmulatorSettings.defaults().withLatency(Duration.ofSeconds(6))
+        // long enough for all 400 submits to meet at the emulator even on a loaded machine, with other test JVMs
+        // beside it (2 s was not, once; 6 s was not, with three test JVMs and other builds on 2 cores)
+        emulator = RunpodEmulator.start(EmulatorSettings.defaults().withLatency(Duration.ofSeconds(20))
                 .withImageBytes(IMAGE_BYTES).withBase64Style(Base64Style.DATA_URI_IN_IMAGE_URL));
         for (String folder : List.of("config", "routes")) {
             copy(Path.of(folder), home.resolve(folder));
