@@ -33,11 +33,13 @@ import java.util.stream.Stream;
  * </pre>
  *
  * Prints, for each: jobs/s against Little's bound (concurrency / latency), CPU ms per job, peak RSS, the runtime's
- * ready time and submissions per job at the emulator (must be 1.00). Work folders go to {@code target/bench/}.
+ * ready time, submissions per job at the emulator (must be 1.00), and the job ledger's cost: its file's size per job
+ * once the runtime stopped (SIGTERM), and its commits per job. Work folders go to {@code target/bench/}.
  */
 public final class Bench {
 
-    static final Path JAR = Path.of("target", "nano-banana-camel-app.jar");
+    // -Dbench.jar=... measures another build, such as one kept from before a change
+    static final Path JAR = Path.of(System.getProperty("bench.jar", "target/nano-banana-camel-app.jar"));
     static final Path WORK = Path.of("target", "bench");
     static final String KEY = "bench-key";
     static final long CLOCK_TICKS = 100;
@@ -58,8 +60,8 @@ public final class Bench {
                 latency.toMillis(), imageBytes);
 
         List<String> rows = new ArrayList<>();
-        rows.add(String.format("%-28s %6s %6s %9s %10s %11s %9s %9s %8s %9s", "", "jobs", "in", "jobs/s",
-                "of Little", "CPU ms/job", "emulator", "peak RSS", "ready", "submits"));
+        rows.add(String.format("%-28s %6s %6s %9s %10s %11s %9s %9s %8s %9s %10s %8s", "", "jobs", "in", "jobs/s",
+                "of Little", "CPU ms/job", "emulator", "peak RSS", "ready", "submits", "ledger/job", "commits"));
         for (int concurrency : concurrencies) {
             int jobs = Integer.parseInt(options.getOrDefault("jobs", big ? "400" : concurrency >= 400 ? "2000"
                     : "1000"));
@@ -152,8 +154,18 @@ public final class Bench {
             if (failed > 0) {
                 System.out.println("  " + failed + " job files failed: see " + home.resolve("out/failed"));
             }
+            double submits = (emulator.runsyncCount() - submitsBefore) / (double) jobs;
+            // stopped as a user stops it (SIGTERM): what the ledger keeps is what is on disk then
+            process.destroy();
+            if (!process.waitFor(120, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the runtime did not stop within 120 s of SIGTERM");
+            }
+            long ledgerBytes = Files.size(home.resolve("state/ledger.mv.db"));
+            Matcher closed = Pattern.compile("Job ledger closed after (\\d+) commits")
+                    .matcher(Files.readString(home.resolve("runtime.log")));
+            long commits = closed.find() ? Long.parseLong(closed.group(1)) : -1;
             return new Result(seconds, cpu * 1000.0 / CLOCK_TICKS, emulatorCpu * 1000.0 / CLOCK_TICKS, rss, ready,
-                    (emulator.runsyncCount() - submitsBefore) / (double) jobs);
+                    submits, ledgerBytes, commits);
         } finally {
             process.destroy();
             process.waitFor(30, TimeUnit.SECONDS);
@@ -195,18 +207,25 @@ public final class Bench {
         }
         long emulatorCpu = cpuTicks(emulator.process.pid()) - emulatorCpuBefore;
         return new Result(seconds, cpu * 1000.0 / CLOCK_TICKS, emulatorCpu * 1000.0 / CLOCK_TICKS, -1, -1,
-                (emulator.runsyncCount() - submitsBefore) / (double) jobs);
+                (emulator.runsyncCount() - submitsBefore) / (double) jobs, -1, -1);
     }
 
+    /**
+     * @param ledgerBytes the ledger file's size once the runtime stopped; -1 for the shell loop
+     * @param ledgerCommits the transactions that wrote to the ledger, as the runtime logs them when it stops (the file
+     *     consumers' claims, one insert and one delete a file, come on top); -1 when unknown
+     */
     record Result(double seconds, double cpuMs, double emulatorCpuMs, long peakRssKb, double readySeconds,
-            double submitsPerJob) {
+            double submitsPerJob, long ledgerBytes, long ledgerCommits) {
 
         String row(String what, int jobs, int concurrency, double bound) {
             double rate = jobs / seconds;
-            return String.format(Locale.ROOT, "%-28s %6d %6d %9.1f %10.2f %11.1f %9.1f %9s %8s %9.2f", what, jobs,
-                    concurrency, rate, rate / bound, cpuMs / jobs, emulatorCpuMs / jobs,
+            return String.format(Locale.ROOT, "%-28s %6d %6d %9.1f %10.2f %11.1f %9.1f %9s %8s %9.2f %10s %8s",
+                    what, jobs, concurrency, rate, rate / bound, cpuMs / jobs, emulatorCpuMs / jobs,
                     peakRssKb < 0 ? "-" : peakRssKb / 1024 + " MB",
-                    readySeconds < 0 ? "-" : String.format(Locale.ROOT, "%.1f s", readySeconds), submitsPerJob);
+                    readySeconds < 0 ? "-" : String.format(Locale.ROOT, "%.1f s", readySeconds), submitsPerJob,
+                    ledgerBytes < 0 ? "-" : String.format(Locale.ROOT, "%.1f kB", ledgerBytes / 1024.0 / jobs),
+                    ledgerCommits < 0 ? "-" : String.format(Locale.ROOT, "%.2f", ledgerCommits / (double) jobs));
         }
     }
 
