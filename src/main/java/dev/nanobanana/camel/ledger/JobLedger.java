@@ -222,6 +222,23 @@ public final class JobLedger implements AutoCloseable {
     }
 
     /**
+     * Lets go of the request (the prompt, the images, the request sent) of up to {@code max} jobs delivered or failed
+     * from {@code from} until before {@code before}: each keeps what refusing to pay for it again needs (its key and
+     * fingerprint, its outcome, RunPod's id and cost, its dates), so that its file dropped again is answered as before,
+     * never submitted again. Answers how many; while that is {@code max}, there may be more.
+     */
+    public int prune(Instant from, Instant before, int max) {
+        Instant now = now();
+        return inTransaction("letting go of the requests of jobs finished before " + before, c -> {
+            List<StoredJob> finished = jobs.lockUnpruned(c, from, before, max);
+            for (StoredJob job : finished) {
+                jobs.prune(c, job, now);
+            }
+            return finished.size();
+        });
+    }
+
+    /**
      * Lets go of a job the owner cannot finish for now (its sink is down): it is anyone's to take over at once, the
      * owner's too, through {@link #claimAbandoned}.
      */

@@ -54,7 +54,7 @@ final class JobTable {
     private static final String REPLACE = "UPDATE ledger_job SET phase = ?, fingerprint = ?, runpod_id = ?, "
             + "source_file = ?, resolution = ?, cost_usd = ?, owner = ?, lease_until = ?, received_at = ?, "
             + "submitted_at = ?, updated_at = ?, finished_at = ?, route = ?, progress = ?, charge_usd = ?, "
-            + "state = NULL WHERE source = ? AND job_id = ?";
+            + "state = NULL, pruned_at = NULL WHERE source = ? AND job_id = ?";
 
     // a charge of NULL keeps the one the job has
     private static final String SAVE_STATE = "UPDATE ledger_job SET phase = ?, runpod_id = ?, source_file = ?, "
@@ -74,6 +74,14 @@ final class JobTable {
 
     private static final String LOCK_FAILED_SUBMITTED_SINCE = "SELECT " + COLUMNS + " FROM ledger_job "
             + "WHERE phase = 'FAILED' AND runpod_id IS NOT NULL AND submitted_at >= ? FOR UPDATE SKIP LOCKED";
+
+    // the index on (phase, finished_at) serves it; a sweep looks at the jobs finished since the one before
+    private static final String LOCK_UNPRUNED = "SELECT " + COLUMNS + " FROM ledger_job "
+            + "WHERE phase IN ('DELIVERED', 'FAILED') AND finished_at >= ? AND finished_at < ? AND pruned_at IS NULL "
+            + "FETCH FIRST ? ROWS ONLY FOR UPDATE SKIP LOCKED";
+
+    private static final String PRUNE = "UPDATE ledger_job SET progress = ?, state = NULL, pruned_at = ? "
+            + "WHERE source = ? AND job_id = ?";
 
     private static final String ASSIGN = "UPDATE ledger_job SET owner = ?, lease_until = ? "
             + "WHERE source = ? AND job_id = ?";
@@ -145,6 +153,29 @@ final class JobTable {
         }
         deleteRequest(connection, job.key());
         insertRequest(connection, job.key(), LedgerJson.writeRequest(job.state()));
+    }
+
+    /** Up to {@code max} jobs that finished from {@code from} until before {@code to} and keep their request still. */
+    List<StoredJob> lockUnpruned(Connection connection, Instant from, Instant to, int max) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(LOCK_UNPRUNED)) {
+            setInstant(select, 1, from);
+            setInstant(select, 2, to);
+            select.setInt(3, max);
+            return storedJobs(select);
+        }
+    }
+
+    /** Lets go of a finished job's request, keeping what refusing to pay for it again needs. */
+    void prune(Connection connection, StoredJob job, Instant now) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement(PRUNE)) {
+            update.setString(1, LedgerJson.writeProgress(job.state()));
+            setInstant(update, 2, now);
+            update.setString(3, job.key().source());
+            update.setString(4, job.key().jobId());
+            update.executeUpdate();
+        }
+        deleteRequest(connection, job.key());
+        insertRequest(connection, job.key(), LedgerJson.writePrunedRequest(job.state()));
     }
 
     private static void insertRequest(Connection connection, JobKey key, String request) throws SQLException {

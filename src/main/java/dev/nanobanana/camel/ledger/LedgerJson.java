@@ -72,6 +72,23 @@ final class LedgerJson {
         }
     }
 
+    /**
+     * What a finished job's request keeps after {@code keep-for}: its id, its file and how its image was named, for a
+     * file dropped again to be answered; the prompt, the images and the request sent are let go of.
+     */
+    static String writePrunedRequest(JobState state) {
+        ObjectNode request = tree(writeRequest(state));
+        if (request.get("draft") instanceof ObjectNode draft) {
+            draft.remove("fields");
+        }
+        if (request.get("job") instanceof ObjectNode job) {
+            job.remove("prompt");
+            job.putArray("images");
+        }
+        request.remove("request");
+        return write(request);
+    }
+
     private static ObjectNode tree(String json) {
         try {
             return (ObjectNode) MAPPER.readTree(json);

@@ -396,7 +396,7 @@ abstract class JobLedgerBehaviour extends LedgerOnDatabase {
     // --- a ledger of an earlier version
 
     @Test
-    void aLedgerWrittenBeforeRequestsWereKeptApartIsReadAndCarriedOn() throws Exception {
+    void aLedgerWrittenBeforeRequestsWereKeptApartIsReadCarriedOnAndPruned() throws Exception {
         String earlier = newDatabaseUrl();
         Flyway.configure().dataSource(earlier, user(), "").locations("classpath:db/ledger")
                 .table("ledger_schema_history").target("2").load().migrate();
@@ -418,6 +418,12 @@ abstract class JobLedgerBehaviour extends LedgerOnDatabase {
         JobState kept = SampleJobs.kept(submitted, "0.13");
         upgraded.save(key("hat"), kept, A);
         assertThat(upgraded.find(key("hat")).orElseThrow().state()).isEqualTo(kept);
+        assertThat(admit(upgraded, "shoe", received, B).verdict()).isEqualTo(Verdict.DONE);
+        clock.advance(Duration.ofDays(31));
+        assertThat(upgraded.prune(Instant.EPOCH, clock.instant().minus(Duration.ofDays(30)), 100)).isEqualTo(1);
+        StoredJob pruned = upgraded.find(key("shoe")).orElseThrow();
+        assertThat(pruned.state().request()).isNull();
+        assertThat(pruned.state().result()).isEqualTo(delivered.result());
         assertThat(admit(upgraded, "shoe", received, B).verdict()).isEqualTo(Verdict.DONE);
     }
 
@@ -450,6 +456,47 @@ abstract class JobLedgerBehaviour extends LedgerOnDatabase {
 
     private static OffsetDateTime utc(Instant instant) {
         return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+    }
+
+    // --- retention
+
+    @Test
+    void aFinishedJobOlderThanKeepForKeepsItsKeyFingerprintAndOutcomeAndIsStillNotRunAgain() {
+        JobState delivered = deliver("shoe", "0.13");
+        StoredJob before = ledger.find(key("shoe")).orElseThrow();
+        clock.advance(Duration.ofDays(31));
+
+        int pruned = ledger.prune(Instant.EPOCH, clock.instant().minus(Duration.ofDays(30)), 100);
+
+        assertThat(pruned).isEqualTo(1);
+        StoredJob after = ledger.find(key("shoe")).orElseThrow();
+        assertThat(after.fingerprint()).isEqualTo(before.fingerprint());
+        assertThat(after.phase()).isEqualTo(JobPhase.DELIVERED);
+        assertThat(after.finishedAt()).isEqualTo(before.finishedAt());
+        assertThat(after.state().result()).isEqualTo(delivered.result());
+        assertThat(after.state().submittedAt()).isEqualTo(delivered.submittedAt());
+        assertThat(after.state().draft().sourceFile()).isEqualTo(delivered.draft().sourceFile());
+        assertThat(after.state().request()).isNull();
+        assertThat(after.state().job().prompt()).isNull();
+        assertThat(after.state().job().images()).isEmpty();
+        assertThat(ledger.totalCostUsd()).isEqualByComparingTo("0.13");
+        Admission again = admit(ledger, "shoe", SampleJobs.received("shoe", clock.instant()), B);
+        assertThat(again.verdict()).isEqualTo(Verdict.DONE);
+        assertThat(again.mayRun()).isFalse();
+    }
+
+    @Test
+    void aFinishedJobYoungerThanKeepForAndAnUnfinishedJobKeepTheirRequest() {
+        JobState delivered = deliver("shoe", "0.13");
+        JobState received = SampleJobs.received("hat", clock.instant());
+        admit(ledger, "hat", received, A);
+        clock.advance(Duration.ofDays(29));
+
+        int pruned = ledger.prune(Instant.EPOCH, clock.instant().minus(Duration.ofDays(30)), 100);
+
+        assertThat(pruned).isZero();
+        assertThat(ledger.find(key("shoe")).orElseThrow().state().request()).isEqualTo(delivered.request());
+        assertThat(ledger.find(key("hat")).orElseThrow().state()).isEqualTo(received);
     }
 
     @Test
