@@ -43,12 +43,9 @@ public final class JobLedger implements AutoCloseable {
     // what a job costs the ledger: bench/ divides it by the jobs run
     private final LongAdder commits = new LongAdder();
 
-    private final GroupCommit writer;
-
     private JobLedger(HikariDataSource pool, Clock clock) {
         this.pool = pool;
         this.clock = clock;
-        this.writer = new GroupCommit(pool, commits);
     }
 
     /**
@@ -329,7 +326,6 @@ public final class JobLedger implements AutoCloseable {
 
     @Override
     public void close() {
-        writer.close();
         pool.close();
         LOG.info("Job ledger closed after {} commits", commits.sum());
     }
@@ -375,13 +371,14 @@ public final class JobLedger implements AutoCloseable {
         return clock.instant().truncatedTo(ChronoUnit.MICROS);
     }
 
-    /** A write: committed together with those of other jobs waiting at the same time; returns once committed. */
-    private <T> T inTransaction(String doing, GroupCommit.Work<T> work) {
-        return writer.write(doing, work);
+    private <T> T inTransaction(String doing, Work<T> work) {
+        T result = read(doing, work);
+        commits.increment();
+        return result;
     }
 
     /** A transaction that writes nothing: not counted among the commits. */
-    private <T> T read(String doing, GroupCommit.Work<T> work) {
+    private <T> T read(String doing, Work<T> work) {
         try (Connection connection = pool.getConnection()) {
             connection.setAutoCommit(false);
             try {
@@ -407,5 +404,10 @@ public final class JobLedger implements AutoCloseable {
 
     private static boolean isDuplicateKey(LedgerException e) {
         return e.getCause() instanceof SQLException sql && DUPLICATE_KEY.equals(sql.getSQLState());
+    }
+
+    @FunctionalInterface
+    private interface Work<T> {
+        T in(Connection connection) throws SQLException;
     }
 }

@@ -393,52 +393,6 @@ abstract class JobLedgerBehaviour extends LedgerOnDatabase {
         assertThat(stored.job()).isEqualTo(received.job());
     }
 
-    // --- group commit
-
-    @Test
-    void jobsWrittenAtTheSameTimeShareCommitsAndEachWriteIsInTheLedgerWhenItReturns() throws Exception {
-        int jobs = 100;
-        List<JobState> submitted = new ArrayList<>();
-        for (int i = 0; i < jobs; i++) {
-            JobState received = SampleJobs.received("job-" + i, clock.instant());
-            admit(ledger, "job-" + i, received, A);
-            submitted.add(SampleJobs.submitted(received, "rp-" + i, clock.instant()));
-        }
-        JobLedger restarted = open();
-        long before = ledger.commits();
-        ExecutorService threads = Executors.newFixedThreadPool(jobs + 1);
-        try {
-            CountDownLatch start = new CountDownLatch(1);
-            List<Future<Boolean>> saves = new ArrayList<>();
-            for (JobState job : submitted) {
-                saves.add(threads.submit(() -> {
-                    start.await();
-                    ledger.save(key(job.jobId()), job, A);
-                    // returned: committed, so another connection (another instance, a restart) reads it
-                    return restarted.find(key(job.jobId())).orElseThrow().phase() == JobPhase.SUBMITTED;
-                }));
-            }
-            // one write that fails among them (the job is A's): it fails alone
-            Future<Boolean> foreign = threads.submit(() -> {
-                start.await();
-                ledger.save(key("job-0"), submitted.get(0), B);
-                return true;
-            });
-            start.countDown();
-            for (Future<Boolean> save : saves) {
-                assertThat(save.get(60, TimeUnit.SECONDS)).isTrue();
-            }
-            assertThatThrownBy(() -> foreign.get(60, TimeUnit.SECONDS)).hasCauseInstanceOf(ClaimLostException.class);
-        } finally {
-            threads.shutdownNow();
-        }
-
-        assertThat(ledger.commits() - before).isLessThan(jobs);
-        for (JobState job : submitted) {
-            assertThat(ledger.find(key(job.jobId())).orElseThrow().state()).isEqualTo(job);
-        }
-    }
-
     // --- a ledger of an earlier version
 
     @Test
