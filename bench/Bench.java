@@ -30,14 +30,20 @@ import java.util.stream.Stream;
  * mvn -B package -DskipTests && java bench/Bench.java                    # 1,000 jobs at 64 and 2,000 at 400
  * java bench/Bench.java --big                                           # 400 jobs with 8 MB images at 400
  * java bench/Bench.java --jobs 100000 --concurrency 400 --image-bytes 1kB --no-baseline   # a big inbox
+ * java bench/Bench.java --no-baseline --before old.jar,older.jar      # other builds, in turn with this one
+ * java bench/Bench.java --node     # also RunPod's JS SDK in a script (npm install --prefix target/bench/node runpod-sdk@1.1.2)
  * </pre>
  *
  * Prints, for each: jobs/s against Little's bound (concurrency / latency), CPU ms per job, peak RSS, the runtime's
- * ready time and submissions per job at the emulator (must be 1.00). Work folders go to {@code target/bench/}.
+ * ready time, submissions per job at the emulator (must be 1.00), and the job ledger's cost: its file's size per job
+ * once the runtime stopped (SIGTERM), and its commits per job. Work folders go to {@code target/bench/}.
  */
 public final class Bench {
 
-    static final Path JAR = Path.of("target", "nano-banana-camel-app.jar");
+    // -Dbench.jar=... measures another build, such as one kept from before a change
+    static final Path JAR = Path.of(System.getProperty("bench.jar", "target/nano-banana-camel-app.jar"));
+    // the build the runtime rows run; --before <jar> adds rows of another, run in turn with this one
+    static Path runtimeJar = JAR;
     static final Path WORK = Path.of("target", "bench");
     static final String KEY = "bench-key";
     static final long CLOCK_TICKS = 100;
@@ -58,15 +64,29 @@ public final class Bench {
                 latency.toMillis(), imageBytes);
 
         List<String> rows = new ArrayList<>();
-        rows.add(String.format("%-28s %6s %6s %9s %10s %11s %9s %9s %8s %9s", "", "jobs", "in", "jobs/s",
-                "of Little", "CPU ms/job", "emulator", "peak RSS", "ready", "submits"));
+        rows.add(String.format("%-28s %6s %6s %9s %10s %11s %9s %9s %8s %9s %10s %8s", "", "jobs", "in", "jobs/s",
+                "of Little", "CPU ms/job", "emulator", "peak RSS", "ready", "submits", "ledger/job", "commits"));
         for (int concurrency : concurrencies) {
             int jobs = Integer.parseInt(options.getOrDefault("jobs", big ? "400" : concurrency >= 400 ? "2000"
                     : "1000"));
             double bound = concurrency * 1000.0 / latency.toMillis();
+            for (String before : options.getOrDefault("before", "").split(",")) {
+                if (before.isBlank()) {
+                    continue;
+                }
+                runtimeJar = Path.of(before);
+                try (Emulator emulator = Emulator.start(latency, imageBytes)) {
+                    Result runtime = runtime(emulator, jobs, concurrency);
+                    rows.add(runtime.row(runtimeJar.getFileName() + ", concurrency=" + concurrency, jobs,
+                            concurrency, bound));
+                    System.out.println(rows.get(rows.size() - 1));
+                }
+                runtimeJar = JAR;
+            }
             try (Emulator emulator = Emulator.start(latency, imageBytes)) {
                 Result runtime = runtime(emulator, jobs, concurrency);
                 rows.add(runtime.row("runtime, concurrency=" + concurrency, jobs, concurrency, bound));
+                System.out.println(rows.get(rows.size() - 1));
             }
             if (options.containsKey("c1")) {
                 System.setProperty("bench.jvm", "-XX:TieredStopAtLevel=1");
@@ -75,6 +95,13 @@ public final class Bench {
                     rows.add(runtime.row("  same, -XX:TieredStopAtLevel=1", jobs, concurrency, bound));
                 }
                 System.clearProperty("bench.jvm");
+            }
+            if (options.containsKey("node")) {
+                try (Emulator emulator = Emulator.start(latency, imageBytes)) {
+                    Result node = node(emulator, jobs, concurrency);
+                    rows.add(node.row("runpod-sdk (Node), " + concurrency, jobs, concurrency, bound));
+                    System.out.println(rows.get(rows.size() - 1));
+                }
             }
             if (baseline) {
                 try (Emulator emulator = Emulator.start(latency, imageBytes)) {
@@ -108,18 +135,20 @@ public final class Bench {
             command.add("-XX:StartFlightRecording=filename=" + home.toAbsolutePath().resolve("runtime.jfr")
                         + ",settings=profile");
         }
-        command.addAll(List.of("-jar", JAR.toAbsolutePath().toString()));
+        command.addAll(List.of("-jar", runtimeJar.toAbsolutePath().toString()));
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(home.toFile()).redirectErrorStream(true)
                 .redirectOutput(home.resolve("runtime.log").toFile());
         builder.environment().put("RUNPOD_API_KEY", KEY);
         builder.environment().put("NANOBANANA_ENDPOINT_URL", emulator.endpoint);
         builder.environment().put("NANOBANANA_CONCURRENCY", Integer.toString(concurrency));
+        // a free port: another runtime on this machine may hold the default 8080
+        builder.environment().put("CAMEL_MANAGEMENT_PORT", "0");
         long started = System.nanoTime();
         Process process = builder.start();
         try {
             waitFor(() -> Files.readString(home.resolve("runtime.log")).contains("(nano-banana-camel) started in"),
-                    Duration.ofSeconds(60), process);
+                    Duration.ofMinutes(3), process);
             double ready = (System.nanoTime() - started) / 1e9;
             long submitsBefore = emulator.runsyncCount();
             long cpuBefore = cpuTicks(process.pid());
@@ -152,13 +181,54 @@ public final class Bench {
             if (failed > 0) {
                 System.out.println("  " + failed + " job files failed: see " + home.resolve("out/failed"));
             }
+            double submits = (emulator.runsyncCount() - submitsBefore) / (double) jobs;
+            // stopped as a user stops it (SIGTERM): what the ledger keeps is what is on disk then
+            process.destroy();
+            if (!process.waitFor(120, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the runtime did not stop within 120 s of SIGTERM");
+            }
+            long ledgerBytes = Files.size(home.resolve("state/ledger.mv.db"));
+            Matcher closed = Pattern.compile("Job ledger closed after (\\d+) commits")
+                    .matcher(Files.readString(home.resolve("runtime.log")));
+            long commits = closed.find() ? Long.parseLong(closed.group(1)) : -1;
             return new Result(seconds, cpu * 1000.0 / CLOCK_TICKS, emulatorCpu * 1000.0 / CLOCK_TICKS, rss, ready,
-                    (emulator.runsyncCount() - submitsBefore) / (double) jobs);
+                    submits, ledgerBytes, commits);
         } finally {
             process.destroy();
             process.waitFor(30, TimeUnit.SECONDS);
             process.destroyForcibly();
         }
+    }
+
+    /** RunPod's own JS SDK in a plain script (bench/runpod-sdk-peer.mjs), N at a time; it reports its own CPU. */
+    static Result node(Emulator emulator, int jobs, int concurrency) throws Exception {
+        Path home = fresh(WORK.resolve("node-" + concurrency));
+        ProcessBuilder builder = new ProcessBuilder("node", Path.of("bench", "runpod-sdk-peer.mjs").toString())
+                .redirectErrorStream(true);
+        builder.environment().put("ENDPOINT", emulator.endpoint);
+        builder.environment().put("KEY", KEY);
+        builder.environment().put("JOBS", Integer.toString(jobs));
+        builder.environment().put("CONCURRENCY", Integer.toString(concurrency));
+        builder.environment().put("OUT", home.resolve("images").toString());
+        builder.environment().put("SDK_HOME", WORK.resolve("node").toAbsolutePath() + "/");
+        long submitsBefore = emulator.runsyncCount();
+        long emulatorCpuBefore = cpuTicks(emulator.process.pid());
+        long t0 = System.nanoTime();
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        process.waitFor();
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        Matcher line = Pattern.compile("failed (\\d+) seconds \\S+ cpu-ms-per-job (\\S+)").matcher(output);
+        if (!line.find()) {
+            throw new IllegalStateException("the Node script failed (npm install --prefix target/bench/node "
+                    + "runpod-sdk@1.1.2 first?): " + output);
+        }
+        if (!"0".equals(line.group(1))) {
+            System.out.println("  the Node script failed " + line.group(1) + " of " + jobs + " jobs");
+        }
+        long emulatorCpu = cpuTicks(emulator.process.pid()) - emulatorCpuBefore;
+        return new Result(seconds, Double.parseDouble(line.group(2)) * jobs, emulatorCpu * 1000.0 / CLOCK_TICKS, -1,
+                -1, (emulator.runsyncCount() - submitsBefore) / (double) jobs, -1, -1);
     }
 
     /** What a user would write instead: one curl for runsync and one for the image, N at a time. */
@@ -195,18 +265,25 @@ public final class Bench {
         }
         long emulatorCpu = cpuTicks(emulator.process.pid()) - emulatorCpuBefore;
         return new Result(seconds, cpu * 1000.0 / CLOCK_TICKS, emulatorCpu * 1000.0 / CLOCK_TICKS, -1, -1,
-                (emulator.runsyncCount() - submitsBefore) / (double) jobs);
+                (emulator.runsyncCount() - submitsBefore) / (double) jobs, -1, -1);
     }
 
+    /**
+     * @param ledgerBytes the ledger file's size once the runtime stopped; -1 for the shell loop
+     * @param ledgerCommits the transactions that wrote to the ledger, as the runtime logs them when it stops (the file
+     *     consumers' claims, one insert and one delete a file, come on top); -1 when unknown
+     */
     record Result(double seconds, double cpuMs, double emulatorCpuMs, long peakRssKb, double readySeconds,
-            double submitsPerJob) {
+            double submitsPerJob, long ledgerBytes, long ledgerCommits) {
 
         String row(String what, int jobs, int concurrency, double bound) {
             double rate = jobs / seconds;
-            return String.format(Locale.ROOT, "%-28s %6d %6d %9.1f %10.2f %11.1f %9.1f %9s %8s %9.2f", what, jobs,
-                    concurrency, rate, rate / bound, cpuMs / jobs, emulatorCpuMs / jobs,
+            return String.format(Locale.ROOT, "%-28s %6d %6d %9.1f %10.2f %11.1f %9.1f %9s %8s %9.2f %10s %8s",
+                    what, jobs, concurrency, rate, rate / bound, cpuMs / jobs, emulatorCpuMs / jobs,
                     peakRssKb < 0 ? "-" : peakRssKb / 1024 + " MB",
-                    readySeconds < 0 ? "-" : String.format(Locale.ROOT, "%.1f s", readySeconds), submitsPerJob);
+                    readySeconds < 0 ? "-" : String.format(Locale.ROOT, "%.1f s", readySeconds), submitsPerJob,
+                    ledgerBytes < 0 ? "-" : String.format(Locale.ROOT, "%.1f kB", ledgerBytes / 1024.0 / jobs),
+                    ledgerCommits < 0 ? "-" : String.format(Locale.ROOT, "%.2f", ledgerCommits / (double) jobs));
         }
     }
 

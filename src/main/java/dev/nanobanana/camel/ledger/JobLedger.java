@@ -14,11 +14,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import dev.nanobanana.camel.job.JobKey;
 import dev.nanobanana.camel.job.JobPhase;
 import dev.nanobanana.camel.job.JobState;
@@ -30,12 +33,15 @@ import dev.nanobanana.camel.job.JobState;
  */
 public final class JobLedger implements AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(JobLedger.class);
     private static final String DUPLICATE_KEY = "23505";
 
     private final HikariDataSource pool;
     private final Clock clock;
     private final JobTable jobs = new JobTable();
     private final SpendTable spend = new SpendTable();
+    // what a job costs the ledger: bench/ divides it by the jobs run
+    private final LongAdder commits = new LongAdder();
 
     private JobLedger(HikariDataSource pool, Clock clock) {
         this.pool = pool;
@@ -123,7 +129,7 @@ public final class JobLedger implements AutoCloseable {
      * still on their way.
      */
     public PeriodSpend periodSpend(LocalDate firstDay) {
-        return inTransaction("reading what the budget counts", c -> {
+        return read("reading what the budget counts", c -> {
             JobTable.OnItsWay onItsWay = jobs.onItsWay(c, firstDay.atStartOfDay(ZoneOffset.UTC).toInstant());
             return new PeriodSpend(spend.since(c, firstDay), onItsWay.jobs(), onItsWay.usd());
         });
@@ -216,6 +222,23 @@ public final class JobLedger implements AutoCloseable {
     }
 
     /**
+     * Lets go of the request (the prompt, the images, the request sent) of up to {@code max} jobs delivered or failed
+     * from {@code from} until before {@code before}: each keeps what refusing to pay for it again needs (its key and
+     * fingerprint, its outcome, RunPod's id and cost, its dates), so that its file dropped again is answered as before,
+     * never submitted again. Answers how many; while that is {@code max}, there may be more.
+     */
+    public int prune(Instant from, Instant before, int max) {
+        Instant now = now();
+        return inTransaction("letting go of the requests of jobs finished before " + before, c -> {
+            List<StoredJob> finished = jobs.lockUnpruned(c, from, before, max);
+            for (StoredJob job : finished) {
+                jobs.prune(c, job, now);
+            }
+            return finished.size();
+        });
+    }
+
+    /**
      * Lets go of a job the owner cannot finish for now (its sink is down): it is anyone's to take over at once, the
      * owner's too, through {@link #claimAbandoned}.
      */
@@ -231,7 +254,7 @@ public final class JobLedger implements AutoCloseable {
     }
 
     public Optional<StoredJob> find(JobKey key) {
-        return inTransaction("reading job " + key, c -> jobs.find(c, key, false));
+        return read("reading job " + key, c -> jobs.find(c, key, false));
     }
 
     /**
@@ -239,7 +262,7 @@ public final class JobLedger implements AutoCloseable {
      * and what those among them still on their way count.
      */
     public Spending spending(LocalDate firstDay, LocalDate lastDay) {
-        return inTransaction("reading what jobs cost", c -> {
+        return read("reading what jobs cost", c -> {
             List<Spending.DailyCost> days = jobs.costPerDay(c, firstDay, lastDay);
             JobTable.OnItsWay onItsWay = jobs.onItsWay(c, firstDay.atStartOfDay(ZoneOffset.UTC).toInstant());
             return new Spending(days, onItsWay.jobs(), onItsWay.usd());
@@ -248,7 +271,7 @@ public final class JobLedger implements AutoCloseable {
 
     /** What every job in the ledger cost, in USD, as RunPod's answers said. */
     public BigDecimal totalCostUsd() {
-        return inTransaction("reading what all jobs cost", jobs::totalCost);
+        return read("reading what all jobs cost", jobs::totalCost);
     }
 
     /**
@@ -256,17 +279,17 @@ public final class JobLedger implements AutoCloseable {
      * were delivered or failed since {@code finishedSince}. A phase without jobs is missing.
      */
     public Map<JobPhase, Long> countPerPhase(Instant finishedSince) {
-        return inTransaction("counting jobs", c -> jobs.countPerPhase(c, finishedSince));
+        return read("counting jobs", c -> jobs.countPerPhase(c, finishedSince));
     }
 
     /** The latest jobs to end in {@code phase} (delivered or failed), the newest first. */
     public List<StoredJob> newestFinished(JobPhase phase, int max) {
-        return inTransaction("reading the newest " + phase + " jobs", c -> jobs.newestFinished(c, phase, max));
+        return read("reading the newest " + phase + " jobs", c -> jobs.newestFinished(c, phase, max));
     }
 
     /** Hands on, in the order they ended, the jobs delivered or failed from {@code from} until before {@code to}. */
     public void forEachFinished(Instant from, Instant to, Consumer<StoredJob> each) {
-        inTransaction("reading the jobs finished from " + from + " to " + to, c -> {
+        read("reading the jobs finished from " + from + " to " + to, c -> {
             jobs.forEachFinished(c, from, to, each);
             return null;
         });
@@ -274,7 +297,7 @@ public final class JobLedger implements AutoCloseable {
 
     /** How many jobs were delivered and how many failed in each minute since {@code since}, minutes without any left out. */
     public List<FinishedMinute> finishedPerMinute(Instant since) {
-        return inTransaction("counting the jobs finished per minute", c -> jobs.finishedPerMinute(c, since));
+        return read("counting the jobs finished per minute", c -> jobs.finishedPerMinute(c, since));
     }
 
     /**
@@ -296,9 +319,15 @@ public final class JobLedger implements AutoCloseable {
         return pool;
     }
 
+    /** How many writing transactions this ledger committed since it was opened. */
+    public long commits() {
+        return commits.sum();
+    }
+
     @Override
     public void close() {
         pool.close();
+        LOG.info("Job ledger closed after {} commits", commits.sum());
     }
 
     /** What the job counts from this state on; the day it was submitted counts the change. */
@@ -343,6 +372,13 @@ public final class JobLedger implements AutoCloseable {
     }
 
     private <T> T inTransaction(String doing, Work<T> work) {
+        T result = read(doing, work);
+        commits.increment();
+        return result;
+    }
+
+    /** A transaction that writes nothing: not counted among the commits. */
+    private <T> T read(String doing, Work<T> work) {
         try (Connection connection = pool.getConnection()) {
             connection.setAutoCommit(false);
             try {

@@ -33,24 +33,33 @@ final class JobTable {
     /** May be charging now, without a cost in the ledger yet. */
     static final Set<JobPhase> AWAITING_COST = EnumSet.of(JobPhase.SUBMITTING, JobPhase.SUBMITTED);
 
-    private static final String COLUMNS = "source, job_id, phase, fingerprint, runpod_id, source_file, resolution, "
-            + "cost_usd, owner, lease_until, received_at, submitted_at, updated_at, finished_at, route, state, "
+    /** The columns a row is written with; {@code state} is left out: it holds the whole state of rows written before. */
+    private static final String WRITTEN = "source, job_id, phase, fingerprint, runpod_id, source_file, resolution, "
+            + "cost_usd, owner, lease_until, received_at, submitted_at, updated_at, finished_at, route, progress, "
             + "charge_usd";
+
+    /** The columns a job is read from: its request is in a table of its own, written once. */
+    private static final String COLUMNS = WRITTEN + ", state, (SELECT r.request FROM ledger_request r "
+            + "WHERE r.source = ledger_job.source AND r.job_id = ledger_job.job_id) AS request";
 
     private static final String SELECT = "SELECT " + COLUMNS + " FROM ledger_job WHERE source = ? AND job_id = ?";
 
-    private static final String INSERT = "INSERT INTO ledger_job (" + COLUMNS + ") "
+    private static final String INSERT = "INSERT INTO ledger_job (" + WRITTEN + ") "
             + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+    private static final String INSERT_REQUEST = "INSERT INTO ledger_request (source, job_id, request) VALUES (?, ?, ?)";
+
+    private static final String DELETE_REQUEST = "DELETE FROM ledger_request WHERE source = ? AND job_id = ?";
 
     private static final String REPLACE = "UPDATE ledger_job SET phase = ?, fingerprint = ?, runpod_id = ?, "
             + "source_file = ?, resolution = ?, cost_usd = ?, owner = ?, lease_until = ?, received_at = ?, "
-            + "submitted_at = ?, updated_at = ?, finished_at = ?, route = ?, state = ?, charge_usd = ? "
-            + "WHERE source = ? AND job_id = ?";
+            + "submitted_at = ?, updated_at = ?, finished_at = ?, route = ?, progress = ?, charge_usd = ?, "
+            + "state = NULL, pruned_at = NULL WHERE source = ? AND job_id = ?";
 
     // a charge of NULL keeps the one the job has
     private static final String SAVE_STATE = "UPDATE ledger_job SET phase = ?, runpod_id = ?, source_file = ?, "
             + "resolution = ?, cost_usd = ?, received_at = ?, submitted_at = ?, updated_at = ?, finished_at = ?, "
-            + "state = ?, charge_usd = COALESCE(?, charge_usd) WHERE source = ? AND job_id = ? AND owner = ?";
+            + "progress = ?, charge_usd = COALESCE(?, charge_usd) WHERE source = ? AND job_id = ? AND owner = ?";
 
     private static final String LOCK_CHARGE = "SELECT charge_usd, submitted_at FROM ledger_job "
             + "WHERE source = ? AND job_id = ? AND owner = ? FOR UPDATE";
@@ -65,6 +74,14 @@ final class JobTable {
 
     private static final String LOCK_FAILED_SUBMITTED_SINCE = "SELECT " + COLUMNS + " FROM ledger_job "
             + "WHERE phase = 'FAILED' AND runpod_id IS NOT NULL AND submitted_at >= ? FOR UPDATE SKIP LOCKED";
+
+    // the index on (phase, finished_at) serves it; a sweep looks at the jobs finished since the one before
+    private static final String LOCK_UNPRUNED = "SELECT " + COLUMNS + " FROM ledger_job "
+            + "WHERE phase IN ('DELIVERED', 'FAILED') AND finished_at >= ? AND finished_at < ? AND pruned_at IS NULL "
+            + "FETCH FIRST ? ROWS ONLY FOR UPDATE SKIP LOCKED";
+
+    private static final String PRUNE = "UPDATE ledger_job SET progress = ?, state = NULL, pruned_at = ? "
+            + "WHERE source = ? AND job_id = ?";
 
     private static final String ASSIGN = "UPDATE ledger_job SET owner = ?, lease_until = ? "
             + "WHERE source = ? AND job_id = ?";
@@ -123,14 +140,58 @@ final class JobTable {
             bindRow(insert, 3, job);
             insert.executeUpdate();
         }
+        insertRequest(connection, job.key(), LedgerJson.writeRequest(job.state()));
     }
 
+    /** Writes a job anew under a key the ledger knows: its request too, which is written only then. */
     void replace(Connection connection, StoredJob job) throws SQLException {
         try (PreparedStatement update = connection.prepareStatement(REPLACE)) {
             int next = bindRow(update, 1, job);
             update.setString(next, job.key().source());
             update.setString(next + 1, job.key().jobId());
             update.executeUpdate();
+        }
+        deleteRequest(connection, job.key());
+        insertRequest(connection, job.key(), LedgerJson.writeRequest(job.state()));
+    }
+
+    /** Up to {@code max} jobs that finished from {@code from} until before {@code to} and keep their request still. */
+    List<StoredJob> lockUnpruned(Connection connection, Instant from, Instant to, int max) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(LOCK_UNPRUNED)) {
+            setInstant(select, 1, from);
+            setInstant(select, 2, to);
+            select.setInt(3, max);
+            return storedJobs(select);
+        }
+    }
+
+    /** Lets go of a finished job's request, keeping what refusing to pay for it again needs. */
+    void prune(Connection connection, StoredJob job, Instant now) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement(PRUNE)) {
+            update.setString(1, LedgerJson.writeProgress(job.state()));
+            setInstant(update, 2, now);
+            update.setString(3, job.key().source());
+            update.setString(4, job.key().jobId());
+            update.executeUpdate();
+        }
+        deleteRequest(connection, job.key());
+        insertRequest(connection, job.key(), LedgerJson.writePrunedRequest(job.state()));
+    }
+
+    private static void insertRequest(Connection connection, JobKey key, String request) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(INSERT_REQUEST)) {
+            insert.setString(1, key.source());
+            insert.setString(2, key.jobId());
+            insert.setString(3, request);
+            insert.executeUpdate();
+        }
+    }
+
+    private static void deleteRequest(Connection connection, JobKey key) throws SQLException {
+        try (PreparedStatement delete = connection.prepareStatement(DELETE_REQUEST)) {
+            delete.setString(1, key.source());
+            delete.setString(2, key.jobId());
+            delete.executeUpdate();
         }
     }
 
@@ -150,7 +211,7 @@ final class JobTable {
             setInstant(update, 7, state.submittedAt());
             setInstant(update, 8, now);
             setInstant(update, 9, finished(state) ? now : null);
-            update.setString(10, LedgerJson.write(state));
+            update.setString(10, LedgerJson.writeProgress(state));
             update.setBigDecimal(11, charge);
             update.setString(12, key.source());
             update.setString(13, key.jobId());
@@ -336,7 +397,7 @@ final class JobTable {
         setInstant(statement, i++, job.updatedAt());
         setInstant(statement, i++, job.finishedAt());
         statement.setString(i++, LedgerJson.write(job.route()));
-        statement.setString(i++, LedgerJson.write(state));
+        statement.setString(i++, LedgerJson.writeProgress(state));
         // a new row, or a row reused by another run: whatever it counted stays counted per day, in ledger_spend
         statement.setBigDecimal(i++, null);
         return i;
@@ -355,7 +416,7 @@ final class JobTable {
     private static StoredJob storedJob(ResultSet row) throws SQLException {
         return new StoredJob(
                 new JobKey(row.getString("source"), row.getString("job_id")),
-                LedgerJson.readState(row.getString("state"))
+                LedgerJson.readState(row.getString("request"), row.getString("progress"), row.getString("state"))
                         .withRoute(LedgerJson.readRoute(row.getString("route")).withSource(row.getString("source"))),
                 row.getString("fingerprint"),
                 row.getString("owner"),

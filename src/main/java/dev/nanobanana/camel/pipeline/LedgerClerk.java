@@ -32,6 +32,8 @@ public final class LedgerClerk extends ServiceSupport {
     private static final Logger LOG = LoggerFactory.getLogger(LedgerClerk.class);
     private static final int TAKE_OVER_AT_ONCE = 100;
     private static final Duration RUNPOD_KEEPS_IMAGES = Duration.ofDays(7);
+    private static final int PRUNE_AT_ONCE = 500;
+    private static final long PRUNE_EVERY_MINUTES = 10;
 
     private final JobLedger ledger;
     private final String owner;
@@ -42,6 +44,10 @@ public final class LedgerClerk extends ServiceSupport {
     private Consumer<StoredJob> resume;
     private ScheduledExecutorService timer;
     private boolean fetchPaidImages;
+    private Duration keepFor;
+    private ScheduledExecutorService sweeper;
+    // the sweeps of this run look at the jobs finished since the one before; the first, at all
+    private Instant sweptUntil = Instant.EPOCH;
 
     public LedgerClerk(JobLedger ledger, String owner, Duration lease, CamelContext context) {
         this.ledger = ledger;
@@ -64,6 +70,14 @@ public final class LedgerClerk extends ServiceSupport {
      */
     public void fetchPaidImagesAtStart(boolean fetch) {
         this.fetchPaidImages = fetch;
+    }
+
+    /**
+     * How long a finished job keeps its request in the ledger; after that, a sweep every 10 minutes leaves it only what
+     * refusing to pay for it again needs (see {@link JobLedger#prune}). {@code null}: for ever.
+     */
+    public void keepFinishedFor(Duration keepFor) {
+        this.keepFor = keepFor;
     }
 
     /** What to do with a job this instance must finish (its state says from where). */
@@ -155,6 +169,34 @@ public final class LedgerClerk extends ServiceSupport {
         timer = context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "nanobanana-ledger");
         long every = Math.max(1000, lease.toMillis() / 3);
         timer.scheduleWithFixedDelay(this::keepLeasesAndTakeOver, every, every, TimeUnit.MILLISECONDS);
+        if (keepFor != null) {
+            // a thread of its own: a long first sweep (an old ledger) never holds up the renewal of leases
+            sweeper = context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this,
+                    "nanobanana-ledger-sweep");
+            sweeper.scheduleWithFixedDelay(this::pruneFinished, 1, PRUNE_EVERY_MINUTES, TimeUnit.MINUTES);
+        }
+    }
+
+    /** Lets go of the requests of the jobs that finished longer than keep-for ago; answers how many. */
+    int pruneFinished() {
+        Instant before = Instant.now().minus(keepFor);
+        int pruned = 0;
+        try {
+            int batch;
+            do {
+                batch = ledger.prune(sweptUntil, before, PRUNE_AT_ONCE);
+                pruned += batch;
+            } while (batch == PRUNE_AT_ONCE);
+            sweptUntil = before;
+            if (pruned > 0) {
+                LOG.info("The job ledger let go of the requests of {} job(s) finished more than {} ago; each still "
+                         + "answers a file dropped again, unpaid", pruned, keepFor);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("The job ledger could not be swept of old requests ({}); it tries again in {} minutes",
+                    e.getMessage(), PRUNE_EVERY_MINUTES);
+        }
+        return pruned;
     }
 
     private void keepLeasesAndTakeOver() {
@@ -181,6 +223,9 @@ public final class LedgerClerk extends ServiceSupport {
     protected void doStop() {
         if (timer != null) {
             context.getExecutorServiceManager().shutdownNow(timer);
+        }
+        if (sweeper != null) {
+            context.getExecutorServiceManager().shutdownNow(sweeper);
         }
     }
 

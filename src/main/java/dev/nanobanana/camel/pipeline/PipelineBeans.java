@@ -73,6 +73,7 @@ public final class PipelineBeans {
         JobLedger ledger = JobLedger.open(settings.ledgerUrl(), settings.ledgerUser(), settings.ledgerPassword());
         clerk = new LedgerClerk(ledger, settings.instanceId(), settings.ledgerLease(), context);
         clerk.fetchPaidImagesAtStart(settings.fetchPaidImages());
+        clerk.keepFinishedFor(settings.ledgerKeepFor());
         waits = context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "nanobanana-waits");
         budget = new BudgetGate(clerk, settings.prices(), settings.budget(), clock, waits);
         metrics = JobMetrics.of(context)

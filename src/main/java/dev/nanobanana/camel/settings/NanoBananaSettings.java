@@ -51,6 +51,7 @@ public record NanoBananaSettings(
         String ledgerPassword,
         Duration ledgerLease,
         Duration fileClaimMaxAge,
+        Duration ledgerKeepFor,
         String instanceId,
         PriceTable prices,
         BudgetCap budget,
@@ -159,6 +160,7 @@ public record NanoBananaSettings(
                 values.text("ledger.password"),
                 values.duration("ledger.lease"),
                 positive(values, "ledger.file-claim-max-age"),
+                positive(values, "ledger.keep-for"),
                 instanceId(values.text("instance-id")),
                 new PriceTable(values.optionalUsd("price.1k").orElse(PriceTable.RUNPOD.usd1k()),
                         values.optionalUsd("price.2k").orElse(PriceTable.RUNPOD.usd2k()),
@@ -183,8 +185,8 @@ public record NanoBananaSettings(
                 connectTimeout, readTimeout, retryMaxAttempts, retryInitialDelay, retryMultiplier, retryMaxDelay,
                 retryPaidImageFor, pollInitialInterval, pollMaxInterval, pollMultiplier, pollDeadline, submitMode,
                 resubmitInDoubt, fetchPaidImages, ledgerUrl, ledgerUser, ledgerPassword, ledgerLease, fileClaimMaxAge,
-                instanceId, prices, budget, dryRun, healthInterval, progressInterval, inbox, examplesDir, s3, sftp, status,
-                emulator, egress);
+                ledgerKeepFor, instanceId, prices, budget, dryRun, healthInterval, progressInterval, inbox, examplesDir,
+                s3, sftp, status, emulator, egress);
     }
 
     private static Duration positive(NanoBananaProperties values, String key) {

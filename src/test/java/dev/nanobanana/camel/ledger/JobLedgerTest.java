@@ -12,6 +12,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -29,10 +30,12 @@ import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 
 import dev.nanobanana.camel.job.EditJob;
 import dev.nanobanana.camel.job.JobDraft;
+import dev.nanobanana.camel.json.Json;
 import dev.nanobanana.camel.ledger.Admission.Verdict;
 import dev.nanobanana.camel.runpod.RunpodResult;
 import dev.nanobanana.camel.runpod.RunpodStatus;
@@ -343,8 +346,6 @@ class JobLedgerTest extends LedgerOnDatabase {
 
     @Test
     void aJobStateWithEveryFieldSetReadsBackAsItWasSaved() {
-        JobState received = SampleJobs.received("shoe", clock.instant());
-        admit(ledger, "shoe", received, A);
         ObjectNode fields = new ObjectMapper().createObjectNode().put("prompt", "make the shoe red").put("seed", 7);
         fields.putObject("extra").put("aspect_ratio", "3:2").putNull("nothing");
         EditJob job = SampleJobs.job("shoe", "make the shoe red", "2k");
@@ -368,11 +369,134 @@ class JobLedgerTest extends LedgerOnDatabase {
                 SampleJobs.ROUTE,
                 true,
                 null);
+        // the request as it was admitted (written once), then every field of its progress
+        admit(ledger, "shoe", JobState.received(everything.draft(), SampleJobs.ROUTE, clock.instant())
+                .withJob(everything.job(), everything.request()), A);
 
         ledger.save(key("shoe"), everything, A);
 
         assertThat(ledger.find(key("shoe")).orElseThrow().state()).isEqualTo(everything);
         assertThat(open().find(key("shoe")).orElseThrow().state()).isEqualTo(everything);
+    }
+
+    @Test
+    void aJobsRequestIsWrittenOnceWhenItIsAdmittedAndNotRewrittenByItsSteps() {
+        JobState received = SampleJobs.received("shoe", clock.instant());
+        admit(ledger, "shoe", received, A);
+        EditJob other = SampleJobs.job("shoe", "a request no step makes", "4k");
+
+        ledger.save(key("shoe"), received.withJob(other, other.request()).submitting(clock.instant()), A);
+
+        JobState stored = ledger.find(key("shoe")).orElseThrow().state();
+        assertThat(stored.phase()).isEqualTo(JobPhase.SUBMITTING);
+        assertThat(stored.request()).isEqualTo(received.request());
+        assertThat(stored.job()).isEqualTo(received.job());
+    }
+
+    // --- a ledger of an earlier version
+
+    @Test
+    void aLedgerWrittenBeforeRequestsWereKeptApartIsReadCarriedOnAndPruned() throws Exception {
+        String earlier = newDatabaseUrl();
+        Flyway.configure().dataSource(earlier, user(), "").locations("classpath:db/ledger")
+                .table("ledger_schema_history").target("2").load().migrate();
+        JobState received = SampleJobs.received("shoe", clock.instant());
+        JobState delivered = SampleJobs.kept(SampleJobs.submitted(received, "rp-shoe", clock.instant()), "0.13")
+                .delivered();
+        JobState submitted = SampleJobs.submitted(SampleJobs.received("hat", clock.instant()), "rp-hat",
+                clock.instant());
+        try (JobLedger writer = open(earlier);
+                Connection c = writer.dataSource().getConnection()) {
+            insertAsBefore(c, delivered, clock.instant());
+            insertAsBefore(c, submitted, null);
+        }
+
+        JobLedger upgraded = open(earlier);
+
+        assertThat(upgraded.find(key("shoe")).orElseThrow().state()).isEqualTo(delivered);
+        assertThat(upgraded.find(key("hat")).orElseThrow().state()).isEqualTo(submitted);
+        JobState kept = SampleJobs.kept(submitted, "0.13");
+        upgraded.save(key("hat"), kept, A);
+        assertThat(upgraded.find(key("hat")).orElseThrow().state()).isEqualTo(kept);
+        assertThat(admit(upgraded, "shoe", received, B).verdict()).isEqualTo(Verdict.DONE);
+        clock.advance(Duration.ofDays(31));
+        assertThat(upgraded.prune(Instant.EPOCH, clock.instant().minus(Duration.ofDays(30)), 100)).isEqualTo(1);
+        StoredJob pruned = upgraded.find(key("shoe")).orElseThrow();
+        assertThat(pruned.state().request()).isNull();
+        assertThat(pruned.state().result()).isEqualTo(delivered.result());
+        assertThat(admit(upgraded, "shoe", received, B).verdict()).isEqualTo(Verdict.DONE);
+    }
+
+    /** A row as the ledger wrote it before version 3: the whole state as JSON in one column. */
+    private static void insertAsBefore(Connection c, JobState state, Instant finishedAt) throws Exception {
+        try (PreparedStatement insert = c.prepareStatement("INSERT INTO ledger_job (source, job_id, phase, "
+                + "fingerprint, runpod_id, source_file, owner, lease_until, received_at, submitted_at, updated_at, "
+                + "finished_at, route, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            insert.setString(1, state.key().source());
+            insert.setString(2, state.jobId());
+            insert.setString(3, state.phase().name());
+            insert.setString(4, fingerprint(state));
+            insert.setString(5, state.result().id());
+            insert.setString(6, state.draft().sourceFile());
+            insert.setString(7, A);
+            insert.setObject(8, utc(state.receivedAt().plus(LEASE)));
+            insert.setObject(9, utc(state.receivedAt()));
+            insert.setObject(10, utc(state.submittedAt()));
+            insert.setObject(11, utc(state.receivedAt()));
+            if (finishedAt == null) {
+                insert.setNull(12, java.sql.Types.TIMESTAMP_WITH_TIMEZONE);
+            } else {
+                insert.setObject(12, utc(finishedAt));
+            }
+            insert.setString(13, Json.MAPPER.writeValueAsString(state.route()));
+            insert.setString(14, Json.MAPPER.writeValueAsString(state));
+            insert.executeUpdate();
+        }
+    }
+
+    private static OffsetDateTime utc(Instant instant) {
+        return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+    }
+
+    // --- retention
+
+    @Test
+    void aFinishedJobOlderThanKeepForKeepsItsKeyFingerprintAndOutcomeAndIsStillNotRunAgain() {
+        JobState delivered = deliver("shoe", "0.13");
+        StoredJob before = ledger.find(key("shoe")).orElseThrow();
+        clock.advance(Duration.ofDays(31));
+
+        int pruned = ledger.prune(Instant.EPOCH, clock.instant().minus(Duration.ofDays(30)), 100);
+
+        assertThat(pruned).isEqualTo(1);
+        StoredJob after = ledger.find(key("shoe")).orElseThrow();
+        assertThat(after.fingerprint()).isEqualTo(before.fingerprint());
+        assertThat(after.phase()).isEqualTo(JobPhase.DELIVERED);
+        assertThat(after.finishedAt()).isEqualTo(before.finishedAt());
+        assertThat(after.state().result()).isEqualTo(delivered.result());
+        assertThat(after.state().submittedAt()).isEqualTo(delivered.submittedAt());
+        assertThat(after.state().draft().sourceFile()).isEqualTo(delivered.draft().sourceFile());
+        assertThat(after.state().request()).isNull();
+        assertThat(after.state().job().prompt()).isNull();
+        assertThat(after.state().job().images()).isEmpty();
+        assertThat(ledger.totalCostUsd()).isEqualByComparingTo("0.13");
+        Admission again = admit(ledger, "shoe", SampleJobs.received("shoe", clock.instant()), B);
+        assertThat(again.verdict()).isEqualTo(Verdict.DONE);
+        assertThat(again.mayRun()).isFalse();
+    }
+
+    @Test
+    void aFinishedJobYoungerThanKeepForAndAnUnfinishedJobKeepTheirRequest() {
+        JobState delivered = deliver("shoe", "0.13");
+        JobState received = SampleJobs.received("hat", clock.instant());
+        admit(ledger, "hat", received, A);
+        clock.advance(Duration.ofDays(29));
+
+        int pruned = ledger.prune(Instant.EPOCH, clock.instant().minus(Duration.ofDays(30)), 100);
+
+        assertThat(pruned).isZero();
+        assertThat(ledger.find(key("shoe")).orElseThrow().state().request()).isEqualTo(delivered.request());
+        assertThat(ledger.find(key("hat")).orElseThrow().state()).isEqualTo(received);
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 
 import javax.imageio.ImageIO;
 
@@ -13,6 +14,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import dev.nanobanana.camel.job.JobKey;
+import dev.nanobanana.camel.ledger.StoredJob;
 import dev.nanobanana.emulator.Fault;
 import dev.nanobanana.emulator.Operation;
 import dev.nanobanana.camel.testing.PipelineTestSupport;
@@ -39,6 +42,27 @@ class NeverPayTwiceTest extends PipelineTestSupport {
         assertThat(logs.lines()).anyMatch(line -> line.contains("Job inbox/shoe was delivered already")
                                                   && line.contains("not sent again"));
         assertThat(ImageIO.read(completed.resolve("shoe.png").toFile())).isNotNull();
+    }
+
+    @Test
+    void aFileDroppedAgainAfterItsJobOutlivedKeepForCostsNothing() throws Exception {
+        drop("shoe.json", PipelineTest.job(""));
+        processed(".done", "shoe.json");
+        LedgerClerk clerk = context.getRegistry().lookupByNameAndType(PipelineBeans.LEDGER_CLERK, LedgerClerk.class);
+        StoredJob before = clerk.ledger().find(new JobKey("inbox", "shoe")).orElseThrow();
+        clerk.keepFinishedFor(Duration.ofMillis(1));
+        await().atMost(WAIT).until(() -> clerk.pruneFinished() == 1);
+        StoredJob pruned = clerk.ledger().find(new JobKey("inbox", "shoe")).orElseThrow();
+        assertThat(pruned.state().request()).isNull();
+        assertThat(pruned.fingerprint()).isEqualTo(before.fingerprint());
+
+        Files.move(inbox.resolve(".done/shoe.json"), work.resolve("shoe.json"));
+        Files.move(work.resolve("shoe.json"), inbox.resolve("shoe.json"));
+        processed(".done", "shoe.json");
+
+        assertThat(emulator.requests(Operation.RUNSYNC)).hasSize(1);
+        assertThat(logs.lines()).anyMatch(line -> line.contains("Job inbox/shoe was delivered already")
+                                                  && line.contains("not sent again"));
     }
 
     @Test
