@@ -11,6 +11,9 @@ import org.apache.camel.main.MainSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+
 import dev.nanobanana.camel.settings.KnownSecrets;
 import dev.nanobanana.camel.pipeline.NanoBananaErrorHandling;
 import dev.nanobanana.camel.settings.EmulatorOptions;
@@ -38,6 +41,7 @@ class RuntimeSetup extends MainListenerSupport {
     private RunpodEmulator emulator;
     private ManagementServerCheck managementServer;
     private boolean dryRunDone;
+    private OpenTelemetrySdk traces;
 
     static Properties defaults() {
         Properties defaults = NanoBananaSettings.defaultProperties();
@@ -75,6 +79,12 @@ class RuntimeSetup extends MainListenerSupport {
         }
         if (settings.sftp().enabled()) {
             LOG.info("Taking job files from {}", settings.sftp().inboxUri());
+        }
+        traces = TraceExport.fromSettings(System::getenv).orElse(null);
+        if (traces != null) {
+            // the pipeline finds it (JobTracing) and traces each job with it
+            main.getCamelContext().getRegistry().bind("nanobananaOpenTelemetry", OpenTelemetry.class, traces);
+            LOG.info("Sending a trace of each job to {} (OTLP)", TraceExport.endpoint(System::getenv).orElseThrow());
         }
         main.configure().addRoutesBuilder(new NanoBananaErrorHandling());
         main.configure().addRoutesBuilder(new NanoBananaRoutes());
@@ -139,6 +149,10 @@ class RuntimeSetup extends MainListenerSupport {
         }
         if (managementServer != null) {
             managementServer.close();
+        }
+        if (traces != null) {
+            // sends what is left: the spans of the last jobs
+            traces.close();
         }
     }
 

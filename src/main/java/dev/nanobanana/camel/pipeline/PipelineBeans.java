@@ -112,6 +112,7 @@ public final class PipelineBeans {
         RouteFileBeans.bindFileClaims(context);
         context.addService(new ProgressLog(metrics, settings.progressInterval(), context));
         ReadinessProbes.install(context, settings, runpod, clerk.ledger(), secrets);
+        JobTracing.install(context);
     }
 
     /**
