@@ -29,14 +29,14 @@ public class JobSpanDecorator extends DirectSpanDecorator {
     public static final String SOURCE = "nanobanana.job.source";
     public static final String RUNPOD_JOB_ID = "nanobanana.runpod.job_id";
     public static final String RESOLUTION = "nanobanana.job.resolution";
-    /** On a step's span, the attempt at that step it is; on the job's, the attempts made at the step that failed last. */
+    /** On a step's span, which attempt at the step it is; on the job's, the most attempts any of its steps took. */
     public static final String ATTEMPTS = "nanobanana.job.attempts";
     public static final String COST_USD = "nanobanana.job.cost_usd";
     public static final String POLLS = "nanobanana.job.polls";
     public static final String PHASE = "nanobanana.job.phase";
 
     /** The span of each of a job's steps, by the endpoint of the step's route. */
-    static final Map<String, String> STEPS = Map.ofEntries(
+    private static final Map<String, String> STEPS = Map.ofEntries(
             Map.entry(NanoBananaRoutes.JOB, "job"),
             Map.entry(NanoBananaRoutes.ADMIT, "admit"),
             Map.entry(NanoBananaRoutes.RUN, "run"),
@@ -52,17 +52,19 @@ public class JobSpanDecorator extends DirectSpanDecorator {
 
     /** The exchange property that holds the span of the job itself, the first of its spans. */
     private static final String JOB_SPAN = "NanoBananaJobSpan";
+    /** The exchange property that counts the most attempts any of the job's steps took. */
+    private static final String MOST_ATTEMPTS = "NanoBananaMostAttempts";
 
     @Override
     public String getOperationName(Exchange exchange, Endpoint endpoint) {
-        String step = STEPS.get(endpoint.getEndpointUri());
+        String step = STEPS.get(stepOf(endpoint));
         return step != null ? step : super.getOperationName(exchange, endpoint);
     }
 
     @Override
     public void beforeTracingEvent(Span span, Exchange exchange, Endpoint endpoint) {
         super.beforeTracingEvent(span, exchange, endpoint);
-        String uri = endpoint.getEndpointUri();
+        String uri = stepOf(endpoint);
         if (!STEPS.containsKey(uri)) {
             return;
         }
@@ -71,8 +73,11 @@ public class JobSpanDecorator extends DirectSpanDecorator {
             exchange.setProperty(JOB_SPAN, span);
         } else {
             // the first attempt at the step, or the one Camel's error handler is making again
-            span.setTag(ATTEMPTS, String.valueOf(exchange.getIn().getHeader(Exchange.REDELIVERY_COUNTER, 0,
-                    Integer.class) + 1));
+            int attempt = exchange.getIn().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class) + 1;
+            span.setTag(ATTEMPTS, String.valueOf(attempt));
+            if (attempt > exchange.getProperty(MOST_ATTEMPTS, 1, Integer.class)) {
+                exchange.setProperty(MOST_ATTEMPTS, attempt);
+            }
         }
         describe(span, exchange);
     }
@@ -88,7 +93,7 @@ public class JobSpanDecorator extends DirectSpanDecorator {
         describe(span, exchange);
         boolean jobSpan = exchange.getProperty(JOB_SPAN) == span;
         if (jobSpan) {
-            span.setTag(ATTEMPTS, String.valueOf(state.progress().attempts()));
+            span.setTag(ATTEMPTS, String.valueOf(exchange.getProperty(MOST_ATTEMPTS, 1, Integer.class)));
             if (state.result() != null) {
                 state.result().cost().ifPresent(cost -> span.setTag(COST_USD, cost.toPlainString()));
             }
@@ -104,6 +109,11 @@ public class JobSpanDecorator extends DirectSpanDecorator {
                     "message", String.valueOf(new PublicText(KnownSecrets.in(exchange.getContext()))
                             .brief(failure.getMessage()))));
         }
+    }
+
+    /** The endpoint as the routes name it ({@code direct:nanobanana-submit}); Camel's own form has {@code //}. */
+    private static String stepOf(Endpoint endpoint) {
+        return "direct:" + stripSchemeAndOptions(endpoint);
     }
 
     /** What is known of the job so far. */
