@@ -41,7 +41,6 @@ class RuntimeSetup extends MainListenerSupport {
     private RunpodEmulator emulator;
     private ManagementServerCheck managementServer;
     private boolean dryRunDone;
-    private OpenTelemetrySdk traces;
 
     static Properties defaults() {
         Properties defaults = NanoBananaSettings.defaultProperties();
@@ -80,10 +79,15 @@ class RuntimeSetup extends MainListenerSupport {
         if (settings.sftp().enabled()) {
             LOG.info("Taking job files from {}", settings.sftp().inboxUri());
         }
-        traces = TraceExport.fromSettings(System::getenv).orElse(null);
+        OpenTelemetrySdk traces = TraceExport.fromSettings(System::getenv).orElse(null);
         if (traces != null) {
             // the pipeline finds it (JobTracing) and traces each job with it
             main.getCamelContext().getRegistry().bind("nanobananaOpenTelemetry", OpenTelemetry.class, traces);
+            try {
+                main.getCamelContext().addService(TraceExport.closedWithCamel(traces));
+            } catch (Exception e) {
+                throw new StartupRefused("Tracing: " + e.getMessage());
+            }
             LOG.info("Sending a trace of each job to {} (OTLP)", TraceExport.endpoint(System::getenv).orElseThrow());
         }
         main.configure().addRoutesBuilder(new NanoBananaErrorHandling());
@@ -149,10 +153,6 @@ class RuntimeSetup extends MainListenerSupport {
         }
         if (managementServer != null) {
             managementServer.close();
-        }
-        if (traces != null) {
-            // sends what is left: the spans of the last jobs
-            traces.close();
         }
     }
 

@@ -1,13 +1,17 @@
 package dev.nanobanana.camel.app;
 
 import java.net.URI;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Locale;
 import java.util.function.Function;
+
+import org.apache.camel.Service;
+import org.apache.camel.support.service.ServiceSupport;
 
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
+import io.opentelemetry.sdk.autoconfigure.spi.ConfigurationException;
 
 /**
  * The runtime's traces, sent over OTLP when the standard OpenTelemetry settings say where: the environment's
@@ -30,16 +34,44 @@ final class TraceExport {
             || "none".equalsIgnoreCase(setting(environment, "OTEL_TRACES_EXPORTER"))) {
             return Optional.empty();
         }
-        return Optional.of(AutoConfiguredOpenTelemetrySdk.builder()
-                // what a user sets wins; these only fill in what is not set: traces only, under the product's name
-                .addPropertiesSupplier(() -> Map.of(
-                        "otel.service.name", DEFAULT_SERVICE_NAME,
-                        "otel.metrics.exporter", "none",
-                        "otel.logs.exporter", "none"))
-                // closed once Camel has stopped, so that the last jobs' spans are sent
-                .disableShutdownHook()
-                .build()
-                .getOpenTelemetrySdk());
+        try {
+            return Optional.of(AutoConfiguredOpenTelemetrySdk.builder()
+                    // what a user sets wins; these only fill in what is not set: traces only, under the product's
+                    // name, over OTLP/HTTP (the SDK's own default is gRPC, whose sender the runtime does not carry)
+                    .addPropertiesSupplier(() -> Map.of(
+                            "otel.service.name", DEFAULT_SERVICE_NAME,
+                            "otel.exporter.otlp.protocol", "http/protobuf",
+                            "otel.metrics.exporter", "none",
+                            "otel.logs.exporter", "none"))
+                    // closed when Camel stops (closedWithCamel), so that the last jobs' spans are sent
+                    .disableShutdownHook()
+                    .build()
+                    .getOpenTelemetrySdk());
+        } catch (ConfigurationException e) {
+            throw new StartupRefused("Tracing: the OTEL_* settings are not usable: " + reason(e)
+                                     + " (docs/tracing.md lists what the runtime supports)");
+        }
+    }
+
+    /**
+     * Closes the SDK when Camel stops, after its routes: what the exporter still holds, the last jobs' spans, is sent
+     * before the JVM ends (a stop by signal ends it once Camel's shutdown hook returns).
+     */
+    static Service closedWithCamel(OpenTelemetrySdk sdk) {
+        return new ServiceSupport() {
+            @Override
+            protected void doStop() {
+                sdk.close();
+            }
+        };
+    }
+
+    private static String reason(Throwable e) {
+        Throwable cause = e;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return cause == e ? e.getMessage() : e.getMessage() + ": " + cause.getMessage();
     }
 
     /** Where the traces go, as the log may show it: no user, no query. */
