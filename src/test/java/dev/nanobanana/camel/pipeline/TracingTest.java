@@ -72,8 +72,11 @@ class TracingTest extends PipelineTestSupport {
     void eachJobIsOneTraceFromAdmitToItsSinkWithTheJobsFacts() throws Exception {
         // RunPod still works on the job when runsync answers: the job is polled
         emulator.inject(Operation.RUNSYNC, Fault.jobRunsFor(Duration.ofMillis(1200)));
-        drop("shoe.json", PipelineTest.job("\"resolution\": \"2k\""));
-        drop("hat.json", PipelineTest.job(""));
+        // two jobs of one file: a trace each
+        drop("shots.yaml", "jobs:\n"
+                           + "  - {id: shoe, prompt: Make the sneaker yellow, images: [\"https://images.test/shoe.png\"],"
+                           + " resolution: 2k}\n"
+                           + "  - {id: hat, prompt: Make the hat red, images: [\"https://images.test/hat.png\"]}\n");
         String shoeRunpodId = json(completed.resolve("shoe.json")).get("runpodId").asText();
         json(completed.resolve("hat.json"));
 
