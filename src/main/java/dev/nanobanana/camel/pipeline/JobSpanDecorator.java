@@ -24,16 +24,16 @@ import dev.nanobanana.camel.settings.PublicText;
  */
 public class JobSpanDecorator extends DirectSpanDecorator {
 
-    public static final String JOB_ID = "nanobanana.job.id";
+    public static final String JOB_ID = "dev.nanobanana.job.id";
     /** The route that took the job: the inbox, S3, SFTP, or {@code direct} for one sent by an application. */
-    public static final String SOURCE = "nanobanana.job.source";
-    public static final String RUNPOD_JOB_ID = "nanobanana.runpod.job_id";
-    public static final String RESOLUTION = "nanobanana.job.resolution";
+    public static final String SOURCE = "dev.nanobanana.job.source";
+    public static final String RUNPOD_JOB_ID = "dev.nanobanana.runpod.job_id";
+    public static final String RESOLUTION = "dev.nanobanana.job.resolution";
     /** On a step's span, which attempt at the step it is; on the job's, the most attempts any of its steps took. */
-    public static final String ATTEMPTS = "nanobanana.job.attempts";
-    public static final String COST_USD = "nanobanana.job.cost_usd";
-    public static final String POLLS = "nanobanana.job.polls";
-    public static final String PHASE = "nanobanana.job.phase";
+    public static final String ATTEMPTS = "dev.nanobanana.job.attempts";
+    public static final String COST_USD = "dev.nanobanana.job.cost_usd";
+    public static final String POLLS = "dev.nanobanana.job.polls";
+    public static final String PHASE = "dev.nanobanana.job.phase";
 
     /** The span of each of a job's steps, by the endpoint of the step's route. */
     private static final Map<String, String> STEPS = Map.ofEntries(

@@ -78,15 +78,15 @@ class TracingIT {
                 .contains("job", "admit", "submit", "download", "deliver", "file");
         assertThat(trace).filteredOn(span -> span.name().equals("submit")
                                              && "EVENT_RECEIVED".equals(span.attributes().get("op")))
-                .extracting(span -> span.attributes().get("nanobanana.job.attempts")).containsExactly("1", "2");
+                .extracting(span -> span.attributes().get("dev.nanobanana.job.attempts")).containsExactly("1", "2");
         assertThat(job.service()).isEqualTo("image-edits");
         assertThat(job.parentSpanId()).isEmpty();
-        assertThat(job.attributes()).containsEntry("nanobanana.job.id", "shoe")
-                .containsEntry("nanobanana.job.source", "inbox")
-                .containsEntry("nanobanana.job.resolution", "1k")
-                .containsEntry("nanobanana.job.attempts", "2")
-                .containsEntry("nanobanana.job.cost_usd", "0.0875")
-                .containsKey("nanobanana.runpod.job_id");
+        assertThat(job.attributes()).containsEntry("dev.nanobanana.job.id", "shoe")
+                .containsEntry("dev.nanobanana.job.source", "inbox")
+                .containsEntry("dev.nanobanana.job.resolution", "1k")
+                .containsEntry("dev.nanobanana.job.attempts", "2")
+                .containsEntry("dev.nanobanana.job.cost_usd", "0.0875")
+                .containsKey("dev.nanobanana.runpod.job_id");
         assertThat(spans).allSatisfy(span -> assertThat(span.toString()).doesNotContain(API_KEY));
         assertThat(collector.requests()).allMatch(request -> request.equals("POST /v1/traces application/x-protobuf"));
         assertThat(runtime.log()).contains("Sending a trace of each job to " + collector.endpoint() + " (OTLP)")

@@ -70,7 +70,8 @@ class TracingTest extends PipelineTestSupport {
 
     @Test
     void eachJobIsOneTraceFromAdmitToItsSinkWithTheJobsFacts() throws Exception {
-        // RunPod still works on the job when runsync answers: the job is polled
+        // RunPod still works on the jobs when runsync answers: they are polled
+        emulator.inject(Operation.RUNSYNC, Fault.jobRunsFor(Duration.ofMillis(1200)));
         emulator.inject(Operation.RUNSYNC, Fault.jobRunsFor(Duration.ofMillis(1200)));
         // two jobs of one file: a trace each
         drop("shots.yaml", "jobs:\n"
