@@ -25,6 +25,9 @@ import static org.awaitility.Awaitility.await;
 /** One-shot faults let a client's every error path be driven against real HTTP. */
 class FaultInjectionTest {
 
+    /** Long enough for a 20 ms job to complete inside it on a loaded machine; the jobs meant to outlast it run longer. */
+    private static final Duration RUNSYNC_WAIT = Duration.ofSeconds(3);
+
     private RunpodEmulator emulator;
     private EmulatorClient client;
 
@@ -32,7 +35,7 @@ class FaultInjectionTest {
     void start() throws IOException {
         emulator = RunpodEmulator.start(EmulatorSettings.defaults()
                 .withLatency(Duration.ofMillis(20))
-                .withRunsyncWait(Duration.ofMillis(300)));
+                .withRunsyncWait(RUNSYNC_WAIT));
         client = new EmulatorClient(emulator);
     }
 
@@ -210,13 +213,13 @@ class FaultInjectionTest {
 
     @Test
     void aJobThatTimesOutAfterTheRunsyncWindowIsTimedOutWhenPolled() {
-        emulator.inject(Operation.RUNSYNC, Fault.jobTimesOut(Duration.ofMillis(600)));
+        emulator.inject(Operation.RUNSYNC, Fault.jobTimesOut(RUNSYNC_WAIT.plusSeconds(1)));
 
         JsonNode answer = json(client.runsync(""));
         assertThat(answer.get("status").asText()).isEqualTo("IN_PROGRESS");
 
         String status = "/status/" + answer.get("id").asText();
-        await().atMost(Duration.ofSeconds(10))
+        await().atMost(Duration.ofSeconds(15))
                 .until(() -> json(client.get(status)).get("status").asText(), "TIMED_OUT"::equals);
     }
 

@@ -50,7 +50,8 @@ class JobLifecycleTest {
         String id = queued.get("id").asText();
         assertThat(id).matches("[0-9a-f-]{36}");
 
-        await().atMost(Duration.ofSeconds(5)).until(() -> json(client.get("/status/" + id)).get("status").asText().equals("COMPLETED"));
+        // a 4k image is rendered and encoded in the job: seconds on a loaded machine
+        await().atMost(Duration.ofSeconds(30)).until(() -> json(client.get("/status/" + id)).get("status").asText().equals("COMPLETED"));
         JsonNode completed = json(client.get("/status/" + id));
         assertThat(completed.at("/output/cost").asDouble()).isEqualTo(0.175);
         assertThat(completed.get("executionTime").asLong()).isGreaterThanOrEqualTo(300);

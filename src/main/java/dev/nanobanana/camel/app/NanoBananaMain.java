@@ -1,11 +1,14 @@
 package dev.nanobanana.camel.app;
 
+import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -18,7 +21,6 @@ import dev.nanobanana.camel.app.once.OnceBatch;
 import dev.nanobanana.camel.app.once.ProgressBar;
 import dev.nanobanana.camel.app.once.ProgressLines;
 import dev.nanobanana.camel.app.once.SummaryText;
-import dev.nanobanana.emulator.EmulatorCommand;
 
 /**
  * The standalone runtime: Camel Main started from a folder that holds {@code config/application.properties} and the
@@ -28,7 +30,6 @@ import dev.nanobanana.emulator.EmulatorCommand;
 public final class NanoBananaMain {
 
     static final Path CONFIG = Path.of("config", "application.properties");
-    static final Path LOGGING = Path.of("config", "logback.xml");
     /** The exit code when the runtime could not start: bad settings, no API key, an unknown option. */
     static final int NOT_STARTED = 2;
     /** The least level the console shows, read by config/logback.xml. */
@@ -62,19 +63,35 @@ public final class NanoBananaMain {
     public static void main(String[] args) throws Exception {
         poolAnswersOnSmallMachines();
         List<String> arguments = List.of(args);
-        if (arguments.contains(EmulatorCommand.OPTION)) {
+        if (arguments.contains(BuiltInEmulator.OPTION)) {
             // the emulator alone, for a client in another process: no Camel, no config/ folder needed
-            System.exit(EmulatorCommand.run(arguments.stream().filter(arg -> !arg.equals(EmulatorCommand.OPTION)).toList(),
-                    System.out, System.err));
+            System.exit(BuiltInEmulator.runAlone(arguments.stream().filter(arg -> !arg.equals(BuiltInEmulator.OPTION))
+                    .toList(), System.out, System.err));
         }
         // Logback is set up before the first logger is made, Camel Main's among them
-        boolean terminal = System.console() != null;
-        if (arguments.contains(CommandLine.ONCE) && terminal && System.getProperty(CONSOLE_THRESHOLD) == null) {
+        LogFormat format;
+        try {
+            format = LogFormat.chosen(System.getenv(), System.getProperties(), CONFIG);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(NOT_STARTED);
+            return;
+        }
+        // a progress bar has a terminal to itself; a JSON log has every line of the output
+        boolean progressBar = System.console() != null && format == LogFormat.TEXT;
+        if (arguments.contains(CommandLine.ONCE) && progressBar && System.getProperty(CONSOLE_THRESHOLD) == null) {
             // the progress bar has the terminal: the console shows warnings and errors only (config/logback.xml)
             System.setProperty(CONSOLE_THRESHOLD, "WARN");
         }
-        if (System.getProperty("logback.configurationFile") == null && Files.isRegularFile(LOGGING)) {
-            System.setProperty("logback.configurationFile", LOGGING.toString());
+        if (System.getProperty("logback.configurationFile") == null) {
+            if (Files.isRegularFile(format.configuration())) {
+                System.setProperty("logback.configurationFile", format.configuration().toString());
+            } else if (format != LogFormat.TEXT) {
+                System.err.println(LogFormat.KEY + "=" + format.name().toLowerCase(Locale.ROOT) + " needs "
+                                   + format.configuration() + ", which is not in " + Path.of("").toAbsolutePath()
+                                   + ": copy it from the release's config/ folder");
+                System.exit(NOT_STARTED);
+            }
         }
         RuntimeMain main = new RuntimeMain();
         CommandLine command;
@@ -90,6 +107,10 @@ public final class NanoBananaMain {
             System.exit(0);
         }
         Logger log = LoggerFactory.getLogger(NanoBananaMain.class);
+        // what a batch or a dry run prints for a person: in a JSON log, log lines like every other
+        PrintStream out = format == LogFormat.TEXT ? System.out
+                : new PrintStream(new LoggedLines(LoggerFactory.getLogger(OnceBatch.class)), true,
+                        StandardCharsets.UTF_8);
         if (!Files.isRegularFile(CONFIG)) {
             log.error("{} not found in {}: start nano-banana-camel from the folder that holds config/ and routes/",
                     CONFIG, Path.of("").toAbsolutePath());
@@ -100,12 +121,12 @@ public final class NanoBananaMain {
         }
         main.setPropertyPlaceholderLocations("file:" + CONFIG);
         Properties initial = RuntimeSetup.defaults();
-        main.addMainListener(new RuntimeSetup());
+        main.addMainListener(new RuntimeSetup(out));
         OnceBatch batch = null;
         if (command.once()) {
             // a batch is the user's job files: the examples are for a first run that watches the inbox
             initial.setProperty("camel.main.route-filter-exclude-pattern", "examples");
-            batch = new OnceBatch(terminal ? new ProgressBar(System.out) : new ProgressLines(System.out),
+            batch = new OnceBatch(progressBar ? new ProgressBar(out) : new ProgressLines(out),
                     startedAt(), Clock.systemUTC());
             main.addMainListener(batch);
         }
@@ -131,9 +152,9 @@ public final class NanoBananaMain {
         if (batch != null) {
             BatchSummary summary = batch.summary();
             batch.progress().close();
-            SummaryText.lines(summary).forEach(System.out::println);
-            batch.contactSheet().ifPresent(sheet -> System.out.println("Contact sheet: " + fromHere(sheet)));
-            System.out.flush();
+            SummaryText.lines(summary).forEach(out::println);
+            batch.contactSheet().ifPresent(sheet -> out.println("Contact sheet: " + fromHere(sheet)));
+            out.flush();
             summaryPrinted.countDown();
             System.exit(summary.exitCode());
         }

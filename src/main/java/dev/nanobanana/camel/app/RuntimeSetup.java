@@ -1,6 +1,7 @@
 package dev.nanobanana.camel.app;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Properties;
@@ -16,14 +17,10 @@ import io.opentelemetry.sdk.OpenTelemetrySdk;
 
 import dev.nanobanana.camel.settings.KnownSecrets;
 import dev.nanobanana.camel.pipeline.NanoBananaErrorHandling;
-import dev.nanobanana.camel.settings.EmulatorOptions;
 import dev.nanobanana.camel.pipeline.NanoBananaRoutes;
 import dev.nanobanana.camel.settings.NanoBananaSettings;
 import dev.nanobanana.camel.cost.DryRun;
 import dev.nanobanana.camel.cost.DryRunReport;
-import dev.nanobanana.emulator.EmulatorSettings;
-import dev.nanobanana.emulator.FaultSpec;
-import dev.nanobanana.emulator.RunpodEmulator;
 import dev.nanobanana.camel.job.JobValidator;
 import dev.nanobanana.camel.s3.NanoBananaS3Routes;
 import dev.nanobanana.camel.status.StatusRoutes;
@@ -38,9 +35,15 @@ class RuntimeSetup extends MainListenerSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(RuntimeSetup.class);
 
-    private RunpodEmulator emulator;
+    /** Where a dry run's table goes: the console, or log lines when the log is JSON. */
+    private final PrintStream out;
+    private BuiltInEmulator emulator;
     private ManagementServerCheck managementServer;
     private boolean dryRunDone;
+
+    RuntimeSetup(PrintStream out) {
+        this.out = out;
+    }
 
     static Properties defaults() {
         Properties defaults = NanoBananaSettings.defaultProperties();
@@ -61,17 +64,17 @@ class RuntimeSetup extends MainListenerSupport {
             throw new StartupRefused(e.getMessage());
         }
         // from here on, a log line that quotes a configured secret shows **** in its place
-        MaskedPatternLayout.mask(KnownSecrets.of(settings));
+        LoggedSecrets.mask(KnownSecrets.of(settings));
         if (settings.dryRun()) {
             // no route at all, so that nothing is sent, moved or resumed; no API key needed either; and no port opened
-            dryRun(settings);
+            dryRun(settings, out);
             main.configure().setRoutesCollectorEnabled(false);
             main.getCamelContext().getPropertiesComponent().addOverrideProperty("camel.management.enabled", "false");
             dryRunDone = true;
             return;
         }
         settings = NanoBananaSettings.bind(main.getCamelContext(), endpoint(settings));
-        MaskedPatternLayout.mask(KnownSecrets.of(settings));
+        LoggedSecrets.mask(KnownSecrets.of(settings));
         if (settings.s3().enabled()) {
             LOG.info("Taking job files from {}", settings.s3());
             main.configure().addRoutesBuilder(new NanoBananaS3Routes());
@@ -113,14 +116,14 @@ class RuntimeSetup extends MainListenerSupport {
         }
     }
 
-    private static void dryRun(NanoBananaSettings settings) {
+    private static void dryRun(NanoBananaSettings settings, PrintStream out) {
         Path inbox = Path.of(settings.inbox());
         Path reports = Path.of(settings.completedDir()).toAbsolutePath().normalize().getParent();
         try {
             DryRunReport report = new DryRun(new JobValidator(settings.defaultResolution(),
                     settings.defaultOutputFormat()), settings.prices(), settings.maxJobFileBytes()).price(inbox);
             report.writeTo(reports);
-            System.out.print(report.table());
+            out.print(report.table());
             LOG.info("Dry run: {} job(s) would be sent for {} USD, {} invalid; nothing was sent and no file was moved. "
                      + "Report: {} and {}", report.jobs().size(), report.totalUsd().stripTrailingZeros().toPlainString(),
                     report.invalid().size(), reports.resolve(DryRunReport.TEXT_FILE),
@@ -133,7 +136,7 @@ class RuntimeSetup extends MainListenerSupport {
     /** The settings aimed at the built-in emulator when it is enabled; else they must have an API key. */
     private NanoBananaSettings endpoint(NanoBananaSettings settings) {
         if (settings.emulator().enabled()) {
-            emulator = startEmulator(settings.emulator());
+            emulator = BuiltInEmulator.start(settings.emulator());
             LOG.warn("Using the built-in RunPod emulator at {}: its images are placeholders and nothing is charged",
                     emulator.endpointUrl());
             return settings.withEndpoint(emulator.endpointUrl(), emulator.apiKey());
@@ -154,30 +157,5 @@ class RuntimeSetup extends MainListenerSupport {
         if (managementServer != null) {
             managementServer.close();
         }
-    }
-
-    private static RunpodEmulator startEmulator(EmulatorOptions options) {
-        EmulatorSettings settings = EmulatorSettings.defaults()
-                .withPort(options.port())
-                .withLatency(options.latency())
-                .withRunsyncWait(options.runsyncWait())
-                .withFetchInputs(options.fetchInputs())
-                // nothing in the runtime reads the requests back
-                .withRecordedRequests(0);
-        List<FaultSpec> faults;
-        try {
-            faults = FaultSpec.parse(options.faults());
-        } catch (IllegalArgumentException e) {
-            throw new StartupRefused("nanobanana.emulator.faults: " + e.getMessage());
-        }
-        RunpodEmulator started;
-        try {
-            started = RunpodEmulator.start(settings);
-        } catch (IOException e) {
-            throw new StartupRefused("The built-in RunPod emulator could not listen on port " + settings.port()
-                                     + ": " + e.getMessage() + "; set nanobanana.emulator.port to a free port, or 0");
-        }
-        faults.forEach(fault -> started.inject(fault.operation(), fault.fault()));
-        return started;
     }
 }

@@ -5,6 +5,7 @@ import java.time.Clock;
 
 import org.apache.camel.builder.RouteConfigurationBuilder;
 import org.apache.camel.http.base.HttpOperationFailedException;
+import org.apache.camel.model.OnExceptionDefinition;
 import org.apache.camel.model.RouteConfigurationDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,24 +56,23 @@ public class NanoBananaErrorHandling extends RouteConfigurationBuilder {
                 .process(exchange -> LOG.warn("Job {} was taken over by another instance while this one was slow to "
                                               + "renew its lease: left to it", JobExchange.jobId(exchange)));
 
-        configuration.onException(Exception.class)
+        withBackOff(configuration.onException(Exception.class)
                 .onWhen(PaidImageRetries::applies)
-                .retryWhile(paidImages::shouldRetry)
-                .redeliveryDelay(settings.retryInitialDelay().toMillis())
-                .useExponentialBackOff()
-                .backOffMultiplier(settings.retryMultiplier())
-                .maximumRedeliveryDelay(settings.retryMaxDelay().toMillis())
-                .useCollisionAvoidance()
-                .asyncDelayedRedelivery()
-                .logRetryAttempted(false)
-                .handled(true)
-                .to(NanoBananaRoutes.FAILED_SINK);
+                .retryWhile(paidImages::shouldRetry), settings);
 
-        configuration.onException(IOException.class, HttpOperationFailedException.class, LedgerException.class)
+        withBackOff(configuration.onException(IOException.class, HttpOperationFailedException.class,
+                        LedgerException.class)
                 .onWhen(exchange -> !PaidImageRetries.applies(exchange)
                                     && JobFailure.of(exchange).isTransient(settings.resubmitInDoubt()))
-                .maximumRedeliveries(settings.retryMaxAttempts() - 1)
-                .redeliveryDelay(settings.retryInitialDelay().toMillis())
+                .maximumRedeliveries(settings.retryMaxAttempts() - 1), settings);
+        configuration.onException(Exception.class)
+                .handled(true)
+                .to(NanoBananaRoutes.FAILED_SINK);
+    }
+
+    /** Exponential backoff with jitter, waiting without a thread; the retried job ends in the failed sink. */
+    private static void withBackOff(OnExceptionDefinition retried, NanoBananaSettings settings) {
+        retried.redeliveryDelay(settings.retryInitialDelay().toMillis())
                 .useExponentialBackOff()
                 .backOffMultiplier(settings.retryMultiplier())
                 .maximumRedeliveryDelay(settings.retryMaxDelay().toMillis())
@@ -80,9 +80,6 @@ public class NanoBananaErrorHandling extends RouteConfigurationBuilder {
                 .asyncDelayedRedelivery()
                 // RetryBookkeeping says which job is retried, and why
                 .logRetryAttempted(false)
-                .handled(true)
-                .to(NanoBananaRoutes.FAILED_SINK);
-        configuration.onException(Exception.class)
                 .handled(true)
                 .to(NanoBananaRoutes.FAILED_SINK);
     }

@@ -111,6 +111,7 @@ public final class PipelineBeans {
         // bound already where Camel loaded RouteFileBeans; the claims open on this ledger at their first use
         RouteFileBeans.bindFileClaims(context);
         context.addService(new ProgressLog(metrics, settings.progressInterval(), context));
+        JobLogFields.install(context);
         ReadinessProbes.install(context, settings, runpod, clerk.ledger(), secrets);
         JobTracing.install(context);
     }

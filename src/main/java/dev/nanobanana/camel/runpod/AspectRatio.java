@@ -6,7 +6,7 @@ import java.util.Optional;
 
 /**
  * The shapes a job can ask for in {@code input.aspect_ratio}, as {@code width:height}: those of RunPod's page, then the
- * four more that RunPod's ai-sdk-provider lists (RUNPOD.md). Optional on the wire: without it the model chooses.
+ * four more that RunPod's ai-sdk-provider lists (docs/runpod-api.md). Optional on the wire: without it the model chooses.
  */
 public enum AspectRatio {
     RATIO_1_1(1, 1),

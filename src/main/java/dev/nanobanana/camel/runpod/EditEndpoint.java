@@ -9,7 +9,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * What RunPod's Nano Banana 2 Edit endpoint takes as {@code input} (RUNPOD.md): its fields, how many images, and what an
+ * What RunPod's Nano Banana 2 Edit endpoint takes as {@code input} (docs/runpod-api.md): its fields, how many images, and what an
  * image may be. The values of its choice fields are {@link Resolution}, {@link AspectRatio} and {@link OutputFormat};
  * its payload limits are {@link SubmitMode}'s; its prices {@link PriceTable#RUNPOD}. The job validator and the
  * emulator both check against these.

@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
-/** The image formats a job can ask for in {@code input.output_format} (RUNPOD.md), with their media types. */
+/** The image formats a job can ask for in {@code input.output_format} (docs/runpod-api.md), with their media types. */
 public enum OutputFormat {
     PNG("png", "image/png"),
     JPEG("jpeg", "image/jpeg");

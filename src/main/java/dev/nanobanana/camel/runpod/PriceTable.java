@@ -8,7 +8,7 @@ import java.math.BigDecimal;
  */
 public record PriceTable(BigDecimal usd1k, BigDecimal usd2k, BigDecimal usd4k) {
 
-    /** RunPod's list prices for Nano Banana 2 Edit (RUNPOD.md); what {@code nanobanana.price.*} is when left empty. */
+    /** RunPod's list prices for Nano Banana 2 Edit (docs/runpod-api.md); what {@code nanobanana.price.*} is when left empty. */
     public static final PriceTable RUNPOD = new PriceTable(new BigDecimal("0.0875"), new BigDecimal("0.13"),
             new BigDecimal("0.175"));
 

@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
-/** The output resolutions of Nano Banana 2 Edit, named as {@code input.resolution} names them (RUNPOD.md). */
+/** The output resolutions of Nano Banana 2 Edit, named as {@code input.resolution} names them (docs/runpod-api.md). */
 public enum Resolution {
     ONE_K("1k"),
     TWO_K("2k"),

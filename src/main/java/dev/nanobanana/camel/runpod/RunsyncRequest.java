@@ -13,7 +13,7 @@ import dev.nanobanana.camel.json.Json;
 /** The JSON body of {@code POST /runsync}: {@code {"input": {...}}} with the API's own field names. */
 public record RunsyncRequest(Input input) {
 
-    /** Above this RunPod refuses a runsync body (RUNPOD.md); inline data: images count against it. */
+    /** Above this RunPod refuses a runsync body (docs/runpod-api.md); inline data: images count against it. */
     public static final int MAX_BYTES = SubmitMode.RUNSYNC.maxBodyBytes();
 
 

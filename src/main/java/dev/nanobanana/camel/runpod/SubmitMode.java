@@ -23,7 +23,7 @@ public enum SubmitMode {
         return path;
     }
 
-    /** Above this RunPod refuses the request's body (RUNPOD.md); inline data: images count against it. */
+    /** Above this RunPod refuses the request's body (docs/runpod-api.md); inline data: images count against it. */
     public int maxBodyBytes() {
         return maxBodyBytes;
     }

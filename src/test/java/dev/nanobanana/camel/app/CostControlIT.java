@@ -107,7 +107,7 @@ class CostControlIT {
     /** The jar run once in the runtime's folder, to its end. */
     Finished run(Map<String, String> environment, String... arguments) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-jar", FatJarIT.APP_JAR.toAbsolutePath().toString()));
+                .toString(), "-Dcamel.management.port=0", "-jar", FatJarIT.APP_JAR.toAbsolutePath().toString()));
         command.addAll(List.of(arguments));
         Path output = Files.createTempFile(home, "run-", ".log");
         ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true)

@@ -24,12 +24,12 @@ class MaskedPatternLayoutTest {
 
     @AfterEach
     void forgetTheSecrets() {
-        MaskedPatternLayout.mask(new KnownSecrets(List.of()));
+        LoggedSecrets.mask(new KnownSecrets(List.of()));
     }
 
     @Test
     void aLineQuotingTheApiKeyInItsMessageAndItsExceptionShowsStarsInItsPlace() {
-        MaskedPatternLayout.mask(new KnownSecrets(List.of(KEY)));
+        LoggedSecrets.mask(new KnownSecrets(List.of(KEY)));
         layout.setContext(logging);
         layout.setPattern("%-5level %logger{0} %msg%n");
         layout.start();

@@ -46,7 +46,7 @@ class MemoryIT {
             copy(Path.of(folder), home.resolve(folder));
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx64m", "-jar", FatJarIT.APP_JAR.toAbsolutePath().toString())
+        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx64m", "-Dcamel.management.port=0", "-jar", FatJarIT.APP_JAR.toAbsolutePath().toString())
                 .directory(home.toFile()).redirectErrorStream(true).redirectOutput(home.resolve("runtime.log").toFile());
         builder.environment().put("RUNPOD_API_KEY", emulator.apiKey());
         builder.environment().put("NANOBANANA_ENDPOINT_URL", emulator.endpointUrl());

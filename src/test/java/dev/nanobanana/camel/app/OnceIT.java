@@ -488,8 +488,9 @@ class OnceIT {
     }
 
     private static List<String> javaCommand(List<String> jvmOptions, String... arguments) {
+        // the management server on a free port: 8080 may be taken, by another test run at the same time among others
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString()));
+                .toString(), "-Dcamel.management.port=0"));
         command.addAll(jvmOptions);
         command.addAll(List.of("-jar", FatJarIT.APP_JAR.toAbsolutePath().toString()));
         command.addAll(List.of(arguments));

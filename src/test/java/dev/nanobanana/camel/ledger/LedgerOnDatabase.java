@@ -7,11 +7,16 @@ import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * A fresh ledger on a database no other test uses, for stories told once and run on each database the ledger supports
- * (a subclass per database names it); two instances, {@link #A} and {@link #B}, and a clock the story moves.
+ * ({@link SupportedDatabase}); two instances, {@link #A} and {@link #B}, and a clock the story moves.
  */
+@ParameterizedClass(name = "on {0}")
+@EnumSource(SupportedDatabase.class)
 abstract class LedgerOnDatabase {
 
     static final Duration LEASE = Duration.ofMinutes(1);
@@ -23,10 +28,17 @@ abstract class LedgerOnDatabase {
     private String url;
     JobLedger ledger;
 
-    /** A database no other test uses. */
-    abstract String newDatabaseUrl();
+    @Parameter
+    SupportedDatabase database;
 
-    abstract String user();
+    /** A database no other test uses. */
+    String newDatabaseUrl() {
+        return database.newDatabaseUrl();
+    }
+
+    String user() {
+        return database.user();
+    }
 
     @BeforeEach
     void openTheLedger() {

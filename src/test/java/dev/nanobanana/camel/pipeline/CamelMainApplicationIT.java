@@ -131,10 +131,10 @@ class CamelMainApplicationIT {
                 nanobanana.endpoint-url = %s
                 """.formatted(emulator.endpointUrl()) + moreProperties, StandardCharsets.UTF_8);
         // the application's own folder first, for its application.properties and logback.xml; no test classes or
-        // their logback-test.xml
+        // their logback-test.xml, and no emulator (its own jar), which runs in the test
         String classpath = "." + File.pathSeparator
                            + Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-                                   .filter(entry -> !entry.endsWith("test-classes"))
+                                   .filter(entry -> !entry.endsWith("test-classes") && !entry.endsWith("-emulator.jar"))
                                    .collect(Collectors.joining(File.pathSeparator));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder builder = new ProcessBuilder(java, "-cp", classpath, "org.apache.camel.main.Main")

@@ -93,6 +93,8 @@ class SecretsTest extends RemoteSourcesTestSupport {
         awaitFile(sftpRoot.resolve("out/completed/remote.json"));
         s3.put(BUCKET, "inbox/bucket.json", PipelineTest.job(""));
         await().atMost(WAIT).until(() -> s3.get(BUCKET, "out/completed/bucket.json").isPresent());
+        // the job file is moved once its job is done: every key listed below is still there when it is read
+        await().atMost(WAIT).until(() -> s3.keys(BUCKET, "inbox/").equals(List.of("inbox/.done/bucket.json")));
 
         List<String> secrets = List.of(API_KEY, s3.secretKey(), s3.accessKey(), sftp.password());
         assertThat(emulator.requests(Operation.RUNSYNC)).allSatisfy(request ->

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** RunPod's contract for the edit endpoint, as RUNPOD.md states it, in one place. */
+/** RunPod's contract for the edit endpoint, as docs/runpod-api.md states it, in one place. */
 class EditEndpointTest {
 
     @Test

@@ -38,6 +38,7 @@ public final class DebianPostgres implements AutoCloseable {
     private static final Path VERSIONS = Path.of("/usr/lib/postgresql");
     private static final String ACCOUNT = "postgres";
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(90);
+    private static final int PORT_ATTEMPTS = 3;
 
     private final Path bin;
     private final Path folder;
@@ -135,13 +136,25 @@ public final class DebianPostgres implements AutoCloseable {
         run(root, List.of(bin.resolve("initdb").toString(), "-D", folder.resolve("data").toString(), "-U", USER,
                 "--pwfile=" + passwordFile, "--auth=scram-sha-256", "--no-locale", "--encoding=UTF8", "--no-sync"));
         Files.delete(passwordFile);
-        port = freePort();
         running = true;
         Runtime.getRuntime().addShutdownHook(stopOnExit);
-        // the socket folder is the server's own: Debian's /var/run/postgresql may be missing or another cluster's
-        run(root, List.of(bin.resolve("pg_ctl").toString(), "-D", folder.resolve("data").toString(),
-                "-l", folder.resolve("server.log").toString(), "-w", "-t", "60",
-                "-o", "-p " + port + " -k " + folder + " -c listen_addresses=127.0.0.1", "start"));
+        // tests run in several JVMs at once, each free to pick the same free port before either listens: the one
+        // that loses tries another
+        for (int attempt = 1; ; attempt++) {
+            port = freePort();
+            try {
+                // the socket folder is the server's own: Debian's /var/run/postgresql may be missing or another
+                // cluster's
+                run(root, List.of(bin.resolve("pg_ctl").toString(), "-D", folder.resolve("data").toString(),
+                        "-l", folder.resolve("server.log").toString(), "-w", "-t", "60",
+                        "-o", "-p " + port + " -k " + folder + " -c listen_addresses=127.0.0.1", "start"));
+                return;
+            } catch (IOException e) {
+                if (attempt == PORT_ATTEMPTS || !e.getMessage().contains("Address already in use")) {
+                    throw e;
+                }
+            }
+        }
     }
 
     private void stopServer() {

@@ -46,6 +46,9 @@ public final class OpenSshServer implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+    private static final int PORT_ATTEMPTS = 3;
+    /** useradd and userdel refuse, rather than wait, while another process holds /etc/passwd's lock. */
+    private static final int LOCK_ATTEMPTS = 20;
 
     private final Path folder;
     private final String username;
@@ -182,7 +185,7 @@ public final class OpenSshServer implements AutoCloseable {
         }
         if (userAdded) {
             try {
-                run(List.of(USERDEL.toString(), username), "");
+                runOnAccounts(List.of(USERDEL.toString(), username), "");
             } catch (IOException | InterruptedException | RuntimeException e) {
                 failures.add(e);
             }
@@ -208,23 +211,14 @@ public final class OpenSshServer implements AutoCloseable {
             keygen("id_ed25519", username);
             addUser();
             Files.createDirectories(Path.of("/run/sshd"));  // sshd refuses to start without it
-            port = freePort();
-            Path config = Files.writeString(folder.resolve("sshd_config"), String.join("\n",
-                    "Port " + port,
-                    "ListenAddress " + HOST,
-                    "HostKey " + folder.resolve("ssh_host_ed25519_key"),
-                    "PidFile " + folder.resolve("sshd.pid"),
-                    "UsePAM no",
-                    "PasswordAuthentication yes",
-                    "PubkeyAuthentication yes",
-                    "KbdInteractiveAuthentication no",
-                    "AuthorizedKeysFile .ssh/authorized_keys",
-                    "Subsystem sftp internal-sftp",
-                    "AllowUsers " + username,
-                    ""));
-            sshd = new ProcessBuilder(SSHD.toString(), "-D", "-e", "-f", config.toString())
-                    .redirectErrorStream(true).redirectOutput(folder.resolve("sshd.log").toFile()).start();
-            awaitListening();
+            // tests run in several JVMs at once, each free to pick the same free port before either listens: the one
+            // that loses tries another
+            for (int attempt = 1; !launchSshd(); attempt++) {
+                if (attempt == PORT_ATTEMPTS) {
+                    throw new IllegalStateException("sshd found no free port in " + PORT_ATTEMPTS + " tries; its log:\n"
+                            + log());
+                }
+            }
             Files.writeString(knownHostsFile(), keyscan());
             Files.writeString(hashedKnownHostsFile(), keyscan("-H"));
         } catch (InterruptedException e) {
@@ -233,11 +227,41 @@ public final class OpenSshServer implements AutoCloseable {
         }
     }
 
+    /** Starts sshd on a free port: true once it listens, false when another process took the port first. */
+    private boolean launchSshd() throws IOException, InterruptedException {
+        port = freePort();
+        Path config = Files.writeString(folder.resolve("sshd_config"), String.join("\n",
+                "Port " + port,
+                "ListenAddress " + HOST,
+                "HostKey " + folder.resolve("ssh_host_ed25519_key"),
+                "PidFile " + folder.resolve("sshd.pid"),
+                "UsePAM no",
+                "PasswordAuthentication yes",
+                "PubkeyAuthentication yes",
+                "KbdInteractiveAuthentication no",
+                "AuthorizedKeysFile .ssh/authorized_keys",
+                "Subsystem sftp internal-sftp",
+                "AllowUsers " + username,
+                ""));
+        sshd = new ProcessBuilder(SSHD.toString(), "-D", "-e", "-f", config.toString())
+                .redirectErrorStream(true).redirectOutput(folder.resolve("sshd.log").toFile()).start();
+        try {
+            awaitListening();
+            return true;
+        } catch (IllegalStateException e) {
+            if (sshd.isAlive() || !log().contains("Address already in use")) {
+                throw e;
+            }
+            return false;
+        }
+    }
+
     private void addUser() throws IOException, InterruptedException {
         home = Files.createTempDirectory("nanobanana-sftp-home-");
-        run(List.of(USERADD.toString(), "-M", "-d", home.toString(), "-s", "/usr/sbin/nologin", username), "");
+        runOnAccounts(List.of(USERADD.toString(), "-M", "-d", home.toString(), "-s", "/usr/sbin/nologin", username),
+                "");
         userAdded = true;
-        run(List.of(CHPASSWD.toString()), username + ":" + PASSWORD + "\n");
+        runOnAccounts(List.of(CHPASSWD.toString()), username + ":" + PASSWORD + "\n");
         Path ssh = Files.createDirectories(home.resolve(".ssh"));
         Files.copy(folder.resolve("id_ed25519.pub"), ssh.resolve("authorized_keys"));
         // sshd's StrictModes: the home, .ssh and authorized_keys are the user's and writable by the user only
@@ -276,6 +300,23 @@ public final class OpenSshServer implements AutoCloseable {
                         + START_TIMEOUT.toSeconds() + " s; its log:\n" + log());
             }
             Thread.sleep(50);
+        }
+    }
+
+    /**
+     * Runs useradd, chpasswd or userdel, again while another process (a test in another JVM) holds the lock on
+     * /etc/passwd: they refuse at once rather than wait for it.
+     */
+    private String runOnAccounts(List<String> command, String input) throws IOException, InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return run(command, input);
+            } catch (IllegalStateException e) {
+                if (attempt == LOCK_ATTEMPTS || !e.getMessage().contains("cannot lock")) {
+                    throw e;
+                }
+                Thread.sleep(250);
+            }
         }
     }
 

@@ -35,7 +35,11 @@ import dev.nanobanana.camel.pipeline.NanoBananaRoutes;
 public abstract class PipelineTestSupport extends CamelTestSupport {
 
     public static final ObjectMapper JSON = new ObjectMapper();
-    public static final Duration WAIT = Duration.ofSeconds(20);
+    /**
+     * How long a test waits for what it expects, at most: only a failing test waits this long. Generous, as test
+     * classes run in several JVMs at once, on a machine that may be busy with more.
+     */
+    public static final Duration WAIT = Duration.ofSeconds(60);
 
     @TempDir
     public Path work;

@@ -242,6 +242,8 @@ class SftpComponentTest {
                 "job.json=first half;", // changed: two equal listings 200 ms apart during the pause
                 "job.json=first half;", // rename: the server renames a file still open for writing
                 "job.json=first half;second half");
+        // moved once the exchange is done, which is after it was recorded
+        await().atMost(WAIT).until(() -> Files.exists(sftp.root().resolve("minage/.done/job.json")));
         assertThat(sftp.root().resolve("minage/.done/job.json")).hasContent("first half;second half");
     }
 

@@ -54,7 +54,7 @@ public final class OnceBatch extends MainListenerSupport {
     private final Clock clock;
     private CamelContext context;
     private SourcePolls sources;
-    private JobTally tally;
+    private BatchJobs batchJobs;
     private ScheduledExecutorService timer;
     private boolean intakeClosed;
     private long lastTick;
@@ -76,12 +76,12 @@ public final class OnceBatch extends MainListenerSupport {
     public void beforeConfigure(BaseMainSupport main) {
         context = main.getCamelContext();
         sources = new SourcePolls(started);
-        tally = new JobTally(new SinkPlaces(context), progress, started, clock);
+        batchJobs = new BatchJobs(new SinkPlaces(context), progress, started, clock);
         RoutePolicy intake = sources.intake();
         context.addLifecycleStrategy(sources);
         context.addRoutePolicyFactory((camelContext, routeId, route) -> switch (routeId) {
             case NanoBananaRoutes.JOB_FILE_ROUTE -> intake;
-            case NanoBananaRoutes.JOB_ROUTE, NanoBananaRoutes.RESUME_ROUTE -> tally;
+            case NanoBananaRoutes.JOB_ROUTE, NanoBananaRoutes.RESUME_ROUTE -> batchJobs;
             default -> null;
         });
     }
@@ -105,8 +105,8 @@ public final class OnceBatch extends MainListenerSupport {
         Instant end = overAt != null ? overAt : clock.instant();
         KnownSecrets secrets = KnownSecrets.in(context);
         // a source's trouble is what its client said (an S3 or SFTP server's words)
-        return new BatchSummary(started, Duration.between(started, end), sources.places(), tally.completed(),
-                tally.failed(), tally.unfinished(), sources.troubles().stream()
+        return new BatchSummary(started, Duration.between(started, end), sources.places(), batchJobs.completed(),
+                batchJobs.failed(), batchJobs.unfinished(), sources.troubles().stream()
                         .map(trouble -> new SourceTrouble(trouble.source(), secrets.mask(trouble.reason()))).toList(),
                 overAt == null, budgetStop);
     }
@@ -130,7 +130,7 @@ public final class OnceBatch extends MainListenerSupport {
                 sources.close();
                 intakeClosed = true;
                 LOG.info("Every source has been read: no more job files are taken; {} job(s) to finish",
-                        tally.unfinished());
+                        batchJobs.unfinished());
             }
             if (intakeClosed && !sources.polling() && context.getInflightRepository().size() == 0) {
                 overAt = clock.instant();
@@ -153,7 +153,7 @@ public final class OnceBatch extends MainListenerSupport {
             long now = clock.millis();
             if (now - lastTick >= TICK_EVERY_MILLIS) {
                 lastTick = now;
-                progress.tick(tally.counts());
+                progress.tick(batchJobs.counts());
             }
         } catch (RuntimeException e) {
             LOG.warn("Could not tell whether the batch is over: {}", e.getMessage());
@@ -177,7 +177,7 @@ public final class OnceBatch extends MainListenerSupport {
             return null;
         }
         int waiting = budget.waitingJobs() + slots.waitingCount();
-        if (tally.unfinished() != waiting || !budget.holdsJobsForThePeriod()) {
+        if (batchJobs.unfinished() != waiting || !budget.holdsJobsForThePeriod()) {
             return null;
         }
         return new BudgetStop(budget.periodSpend().countedUsd(), budget.cap(), waiting, intakeWaits);
@@ -185,7 +185,7 @@ public final class OnceBatch extends MainListenerSupport {
 
     /** A contact sheet of the jobs that ended in this batch, beside the completed folder; none for an empty batch. */
     private Path writeContactSheet() {
-        if (tally.completed().isEmpty() && tally.failed().isEmpty()) {
+        if (batchJobs.completed().isEmpty() && batchJobs.failed().isEmpty()) {
             return null;
         }
         PipelineBeans pipeline = PipelineBeans.in(context);

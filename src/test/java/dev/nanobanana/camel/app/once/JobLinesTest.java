@@ -39,7 +39,7 @@ class JobLinesTest {
     void twoJobsEndingAtOnceArePrintedInTheOrderOfTheirNumbers() throws Exception {
         SlowOverTheFirstLine display = new SlowOverTheFirstLine(
                 new ProgressLines(new PrintStream(printed, true, StandardCharsets.UTF_8)));
-        JobTally tally = new JobTally(new SinkPlaces(context), display, Instant.now(), Clock.systemUTC());
+        BatchJobs tally = new BatchJobs(new SinkPlaces(context), display, Instant.now(), Clock.systemUTC());
         tally.onExchangeBegin(null, null);
         tally.onExchangeBegin(null, null);
 

@@ -42,7 +42,7 @@ import dev.nanobanana.camel.job.JobPhase;
 import dev.nanobanana.camel.job.JobState;
 
 /** The ledger's stories, told once and run on each database it supports. */
-abstract class JobLedgerBehaviour extends LedgerOnDatabase {
+class JobLedgerTest extends LedgerOnDatabase {
 
     // --- admission
 

@@ -23,11 +23,14 @@ import dev.nanobanana.camel.runpod.RunpodResult;
 import dev.nanobanana.camel.sink.SinkPlaces;
 
 /**
- * Counts a batch's jobs as they start and end: a route policy on the routes every job passes once (the job route for
- * jobs read from files, the resume route for those the ledger hands back). A job has ended when its exchange is done:
+ * The jobs of one {@code --once} batch as they start and end, with where each one's files went, for the job lines and
+ * the summary. The runtime's own counts (progress line, metrics) are {@code observe/JobTally}'s; this one keeps its
+ * own so that a job's line and its number are taken under one lock, in the order the jobs ended. It is a route
+ * policy on the routes every job passes once (the job route for jobs read from files, the resume route for those the
+ * ledger hands back). A job has ended when its exchange is done:
  * by then its image and record, or its error record, are in a sink.
  */
-final class JobTally extends RoutePolicySupport {
+final class BatchJobs extends RoutePolicySupport {
 
     private final SinkPlaces places;
     private final BatchProgress progress;
@@ -37,7 +40,7 @@ final class JobTally extends RoutePolicySupport {
     private final List<FailedJob> failed = new ArrayList<>();
     private int known;
 
-    JobTally(SinkPlaces places, BatchProgress progress, Instant started, Clock clock) {
+    BatchJobs(SinkPlaces places, BatchProgress progress, Instant started, Clock clock) {
         this.places = places;
         this.progress = progress;
         this.started = started;

@@ -32,7 +32,7 @@ import dev.nanobanana.camel.job.JobPhase;
 import dev.nanobanana.camel.job.JobState;
 
 /** What the ledger counts against the budget, told once and run on each database it supports. */
-abstract class LedgerBudgetBehaviour extends LedgerOnDatabase {
+class LedgerBudgetTest extends LedgerOnDatabase {
 
     @Test
     void aJobIsCountedOnlyIfItsPriceFitsUnderTheCap() {
