@@ -35,11 +35,10 @@ final class JobTracer {
             }
             OpenTelemetryTracer tracer = new OpenTelemetryTracer();
             tracer.setExcludePatterns(CHAINING_ROUTES);
-            // the trace and span ids on the exchange, for JobLogContext
+            // the trace and span ids on the exchange, for the log's MDC (JobLogFields)
             tracer.setTraceHeadersInclusion(true);
             tracer.init(context);
         }
-        context.getCamelContextExtension().addInterceptStrategy(new JobLogContext());
         return true;
     }
 

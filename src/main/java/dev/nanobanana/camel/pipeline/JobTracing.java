@@ -4,7 +4,7 @@ import org.apache.camel.CamelContext;
 
 /**
  * A trace per job, when the application has a tracer: the job's steps as spans with domain names and attributes
- * ({@link JobSpanDecorator}), and its trace id in the log lines about it ({@link JobLogContext}). Off, and nothing
+ * ({@link JobSpanDecorator}), and its trace id in the log lines about it ({@link JobLogFields}). Off, and nothing
  * installed, when camel-opentelemetry2 is not on the class path or no tracer is there to use: no OpenTelemetry bean,
  * no Tracer bean, no GlobalOpenTelemetry, no Camel tracer already installed.
  */

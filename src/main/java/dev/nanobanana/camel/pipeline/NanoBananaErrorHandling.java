@@ -44,11 +44,9 @@ public class NanoBananaErrorHandling extends RouteConfigurationBuilder {
         RouteConfigurationDefinition configuration = routeConfiguration(ID);
         PaidImageRetries paidImages = new PaidImageRetries(settings.retryPaidImageFor(), Clock.systemUTC());
         // a job waiting for its next attempt holds no thread
-        // its log line about the retry carries the job's trace id, like the steps' own
         configuration.errorHandler(defaultErrorHandler().asyncDelayedRedelivery().onExceptionOccurred(
-                JobLogContext.around(new RetryBookkeeping(settings.retryMaxAttempts(), settings.retryMaxDelay(),
-                        settings.resubmitInDoubt(), paidImages, Clock.systemUTC(),
-                        JobMetrics.of(getContext())::retried))));
+                new RetryBookkeeping(settings.retryMaxAttempts(), settings.retryMaxDelay(), settings.resubmitInDoubt(),
+                        paidImages, Clock.systemUTC(), JobMetrics.of(getContext())::retried)));
 
         // another instance took the job over (this one's lease ran out): it is that instance's to finish
         configuration.onException(ClaimLostException.class)
