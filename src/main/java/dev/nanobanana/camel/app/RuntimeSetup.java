@@ -12,6 +12,9 @@ import org.apache.camel.main.MainSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+
 import dev.nanobanana.camel.settings.KnownSecrets;
 import dev.nanobanana.camel.pipeline.NanoBananaErrorHandling;
 import dev.nanobanana.camel.pipeline.NanoBananaRoutes;
@@ -78,6 +81,17 @@ class RuntimeSetup extends MainListenerSupport {
         }
         if (settings.sftp().enabled()) {
             LOG.info("Taking job files from {}", settings.sftp().inboxUri());
+        }
+        OpenTelemetrySdk traces = TraceExport.fromSettings(System::getenv).orElse(null);
+        if (traces != null) {
+            // the pipeline finds it (JobTracing) and traces each job with it
+            main.getCamelContext().getRegistry().bind("nanobananaOpenTelemetry", OpenTelemetry.class, traces);
+            try {
+                main.getCamelContext().addService(TraceExport.closedWithCamel(traces));
+            } catch (Exception e) {
+                throw new StartupRefused("Tracing: " + e.getMessage());
+            }
+            LOG.info("Sending a trace of each job to {} (OTLP)", TraceExport.endpoint(System::getenv).orElseThrow());
         }
         main.configure().addRoutesBuilder(new NanoBananaErrorHandling());
         main.configure().addRoutesBuilder(new NanoBananaRoutes());

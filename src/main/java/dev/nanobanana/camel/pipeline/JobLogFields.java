@@ -16,7 +16,8 @@ import dev.nanobanana.camel.job.JobState;
 
 /**
  * Every log line about a job carries the job's id, its source and RunPod's id for it in the logging MDC
- * ({@value #JOB_ID}, {@value #SOURCE}, {@value #RUNPOD_JOB_ID}), whoever logs it: each step of every route sets them
+ * ({@value #JOB_ID}, {@value #SOURCE}, {@value #RUNPOD_JOB_ID}), and, when it is traced, its trace
+ * ({@value #TRACE_ID}, {@value #SPAN_ID}), whoever logs it: each step of every route sets them
  * from the job's state while it runs, and again when an asynchronous step (a call to RunPod) comes back on another
  * thread. A JSON log has them as fields; the plain log shows them only if its pattern asks ({@code %X{jobId}}).
  *
@@ -28,7 +29,15 @@ public final class JobLogFields implements InterceptStrategy {
     public static final String JOB_ID = "jobId";
     public static final String SOURCE = "source";
     public static final String RUNPOD_JOB_ID = "runpodJobId";
-    private static final String[] KEYS = {JOB_ID, SOURCE, RUNPOD_JOB_ID};
+    /** With tracing on ({@link JobTracing}), the job's trace: a log line about a job leads to it. */
+    public static final String TRACE_ID = "traceId";
+    public static final String SPAN_ID = "spanId";
+    private static final String[] KEYS = {JOB_ID, SOURCE, RUNPOD_JOB_ID, TRACE_ID, SPAN_ID};
+    /** Where Camel's tracer puts the ids on the exchange, set up so by JobTracer. */
+    private static final String CAMEL_TRACE_ID = "CAMEL_TRACE_ID";
+    private static final String CAMEL_SPAN_ID = "CAMEL_SPAN_ID";
+    /** W3C Trace Context, which Camel's tracer propagates by default: 00-(trace id)-(span id)-(flags). */
+    private static final String TRACEPARENT = "traceparent";
 
     private JobLogFields() {
     }
@@ -86,6 +95,15 @@ public final class JobLogFields implements InterceptStrategy {
         set(JOB_ID, state != null ? state.jobId() : null);
         set(SOURCE, route != null ? route.source() : null);
         set(RUNPOD_JOB_ID, state != null && state.result() != null ? state.result().id() : null);
+        String traceId = exchange.getIn().getHeader(CAMEL_TRACE_ID, String.class);
+        String spanId = exchange.getIn().getHeader(CAMEL_SPAN_ID, String.class);
+        String[] parent = traceId == null ? exchange.getIn().getHeader(TRACEPARENT, "", String.class).split("-") : null;
+        if (parent != null && parent.length == 4) {
+            traceId = parent[1];
+            spanId = parent[2];
+        }
+        set(TRACE_ID, traceId);
+        set(SPAN_ID, spanId);
         return before;
     }
 

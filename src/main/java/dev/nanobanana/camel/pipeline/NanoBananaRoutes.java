@@ -41,6 +41,7 @@ public class NanoBananaRoutes extends RouteBuilder {
     /** The route of the jobs the ledger hands back: this instance's own after a restart, or one taken over. */
     public static final String RESUME_ROUTE = "nanobanana-resume";
 
+    static final String ADMIT = "direct:nanobanana-admit";
     static final String SUBMIT = "direct:nanobanana-submit";
     static final String POLL = "direct:nanobanana-poll";
     static final String CANCEL = "direct:nanobanana-cancel";
@@ -98,7 +99,7 @@ public class NanoBananaRoutes extends RouteBuilder {
                 .process(new JobPreparation(new JobValidator(settings.defaultResolution(),
                         settings.defaultOutputFormat()), clock))
                 .process(images)
-                .process(new JobAdmission(clerk, beans.waits()))
+                .to(ADMIT)
                 .filter(JobAdmission::mayRun)
                     .to(RUN)
                 .end();
@@ -138,6 +139,9 @@ public class NanoBananaRoutes extends RouteBuilder {
                 .end();
         clerk.onResume(new Resumption(getContext(), RESUME));
 
+        // a step of its own, so that a job's trace shows it (JobSpanDecorator)
+        stepRoute(ADMIT)
+                .process(new JobAdmission(clerk, beans.waits()));
         stepRoute(SUBMIT)
                 .process(exchange -> refuseInDryRun(settings))
                 .throttle(settings.rateMaxRequests()).timePeriodMillis(settings.ratePeriod().toMillis()).asyncDelayed()

@@ -118,6 +118,7 @@ public final class PipelineBeans {
         context.addService(new ProgressLog(metrics, settings.progressInterval(), context));
         JobLogFields.install(context);
         ReadinessProbes.install(context, settings, runpod, clerk.ledger(), secrets);
+        JobTracing.install(context);
     }
 
     /**

@@ -22,6 +22,7 @@ import dev.nanobanana.camel.ledger.JobLedger;
 import dev.nanobanana.camel.job.JobPhase;
 import dev.nanobanana.camel.ledger.StoredJob;
 import dev.nanobanana.camel.runpod.RunpodResult;
+import dev.nanobanana.camel.settings.PublicText;
 
 /**
  * A batch on one page: a self-contained {@code report.html} beside the completed folder, with a tile per delivered

@@ -20,6 +20,7 @@ import dev.nanobanana.camel.ledger.JobLedger;
 import dev.nanobanana.camel.job.JobPhase;
 import dev.nanobanana.camel.ledger.StoredJob;
 import dev.nanobanana.camel.runpod.RunpodResult;
+import dev.nanobanana.camel.settings.PublicText;
 
 /** Reads what the status page shows from the job ledger (and, for failures, their error records). */
 final class StatusBoard {

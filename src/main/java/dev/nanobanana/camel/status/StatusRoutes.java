@@ -26,6 +26,7 @@ import dev.nanobanana.camel.settings.NanoBananaSettings;
 import dev.nanobanana.camel.job.JobKey;
 import dev.nanobanana.camel.ledger.JobLedger;
 import dev.nanobanana.camel.ledger.StoredJob;
+import dev.nanobanana.camel.settings.PublicText;
 import dev.nanobanana.camel.settings.StatusSettings;
 import dev.nanobanana.camel.pipeline.PipelineBeans;
 

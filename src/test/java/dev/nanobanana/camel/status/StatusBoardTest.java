@@ -30,6 +30,7 @@ import dev.nanobanana.camel.runpod.RunpodResult;
 import dev.nanobanana.camel.runpod.RunpodStatus;
 import dev.nanobanana.camel.runpod.RunsyncRequest;
 import dev.nanobanana.camel.job.JobRoute;
+import dev.nanobanana.camel.settings.PublicText;
 
 /** What the status page says about jobs whose results are not in a folder here, and about text it must not show. */
 class StatusBoardTest {

@@ -94,6 +94,11 @@ public final class RuntimeProcess {
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).as(log()).isTrue();
     }
 
+    /** The running runtime's process id, for a thread dump ({@code jcmd <pid> Thread.print}). */
+    public long pid() {
+        return process.pid();
+    }
+
     public boolean isAlive() {
         return process != null && process.isAlive();
     }
