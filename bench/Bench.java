@@ -188,7 +188,7 @@ public final class Bench {
                 throw new IllegalStateException("the runtime did not stop within 120 s of SIGTERM");
             }
             long ledgerBytes = Files.size(home.resolve("state/ledger.mv.db"));
-            Matcher closed = Pattern.compile("Job ledger closed after (\\d+) commits")
+            Matcher closed = Pattern.compile("The job ledger closed after (\\d+) commits")
                     .matcher(Files.readString(home.resolve("runtime.log")));
             long commits = closed.find() ? Long.parseLong(closed.group(1)) : -1;
             return new Result(seconds, cpu * 1000.0 / CLOCK_TICKS, emulatorCpu * 1000.0 / CLOCK_TICKS, rss, ready,

@@ -327,7 +327,7 @@ public final class JobLedger implements AutoCloseable {
     @Override
     public void close() {
         pool.close();
-        LOG.info("Job ledger closed after {} commits", commits.sum());
+        LOG.info("The job ledger closed after {} commits", commits.sum());
     }
 
     /** What the job counts from this state on; the day it was submitted counts the change. */
