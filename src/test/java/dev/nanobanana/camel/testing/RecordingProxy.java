@@ -33,9 +33,7 @@ public final class RecordingProxy implements AutoCloseable {
         this.socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         this.expectedAuthorization = user == null ? null : "Basic " + Base64.getEncoder()
                 .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
-        Thread acceptor = new Thread(this::accept, "recording-proxy");
-        acceptor.setDaemon(true);
-        acceptor.start();
+        Connections.serveEach(socket, "recording-proxy", this::serve);
     }
 
     /** A proxy that lets every call through. */
@@ -75,19 +73,6 @@ public final class RecordingProxy implements AutoCloseable {
     @Override
     public void close() throws IOException {
         socket.close();
-    }
-
-    private void accept() {
-        while (!socket.isClosed()) {
-            try {
-                Socket client = socket.accept();
-                Thread thread = new Thread(() -> serve(client), "recording-proxy-call");
-                thread.setDaemon(true);
-                thread.start();
-            } catch (IOException e) {
-                return;
-            }
-        }
     }
 
     private void serve(Socket client) {

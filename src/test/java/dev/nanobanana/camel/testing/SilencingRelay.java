@@ -25,7 +25,7 @@ public final class SilencingRelay implements AutoCloseable {
     public SilencingRelay(int targetPort) throws IOException {
         this.socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         this.targetPort = targetPort;
-        daemon("silencing-relay", this::accept);
+        Connections.serveEach(socket, "silencing-relay", this::relay);
     }
 
     public int port() {
@@ -42,19 +42,12 @@ public final class SilencingRelay implements AutoCloseable {
         return silencedClosedByClient.get();
     }
 
-    private void accept() {
-        while (!socket.isClosed()) {
-            try {
-                Socket client = socket.accept();
-                Socket server = new Socket(InetAddress.getLoopbackAddress(), targetPort);
-                Link link = new Link(client, server);
-                links.add(link);
-                daemon("silencing-relay-up", () -> link.pump(client, server, true));
-                daemon("silencing-relay-down", () -> link.pump(server, client, false));
-            } catch (IOException e) {
-                return;
-            }
-        }
+    private void relay(Socket client) throws IOException {
+        Socket server = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+        Link link = new Link(client, server);
+        links.add(link);
+        Connections.daemon("silencing-relay-up", () -> link.pump(client, server, true));
+        Connections.daemon("silencing-relay-down", () -> link.pump(server, client, false));
     }
 
     private final class Link {
@@ -97,12 +90,6 @@ public final class SilencingRelay implements AutoCloseable {
                 // closing anyway
             }
         }
-    }
-
-    private static void daemon(String name, Runnable task) {
-        Thread thread = new Thread(task, name);
-        thread.setDaemon(true);
-        thread.start();
     }
 
     @Override

@@ -39,9 +39,10 @@ public final class StallingServer implements AutoCloseable {
         this.parts = parts;
         this.pause = pause;
         this.contentType = contentType;
-        Thread acceptor = new Thread(this::accept, "stalling-server");
-        acceptor.setDaemon(true);
-        acceptor.start();
+        Connections.serveEach(socket, "stalling-server", connection -> {
+            open.add(connection);
+            answer(connection);
+        });
     }
 
     /** Sends the first {@code sent} bytes of {@code body}, then stalls. */
@@ -69,20 +70,6 @@ public final class StallingServer implements AutoCloseable {
     /** How many connections the client has closed (the server never closes one itself). */
     public int closedByClient() {
         return closedByClient.get();
-    }
-
-    private void accept() {
-        while (!socket.isClosed()) {
-            try {
-                Socket connection = socket.accept();
-                open.add(connection);
-                Thread answer = new Thread(() -> answer(connection), "stalling-server-answer");
-                answer.setDaemon(true);
-                answer.start();
-            } catch (IOException e) {
-                return;
-            }
-        }
     }
 
     private void answer(Socket connection) {

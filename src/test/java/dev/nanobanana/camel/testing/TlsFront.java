@@ -25,9 +25,7 @@ public final class TlsFront implements AutoCloseable {
     private TlsFront(ServerSocket socket, int backendPort) {
         this.socket = socket;
         this.backendPort = backendPort;
-        Thread acceptor = new Thread(this::accept, "tls-front");
-        acceptor.setDaemon(true);
-        acceptor.start();
+        Connections.serveEach(socket, "tls-front", this::forward);
     }
 
     public static TlsFront of(TestCertificates certificates, int backendPort)
@@ -58,24 +56,9 @@ public final class TlsFront implements AutoCloseable {
         socket.close();
     }
 
-    private void accept() {
-        while (!socket.isClosed()) {
-            try {
-                Socket client = socket.accept();
-                Thread thread = new Thread(() -> forward(client), "tls-front-call");
-                thread.setDaemon(true);
-                thread.start();
-            } catch (IOException e) {
-                return;
-            }
-        }
-    }
-
     private void forward(Socket client) {
         try (client; Socket backend = new Socket(InetAddress.getLoopbackAddress(), backendPort)) {
-            Thread up = new Thread(() -> copy(client, backend), "tls-front-up");
-            up.setDaemon(true);
-            up.start();
+            Connections.daemon("tls-front-up", () -> copy(client, backend));
             copy(backend, client);
         } catch (IOException e) {
             // a client that refused the certificate ends its handshake here
