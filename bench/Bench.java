@@ -152,6 +152,7 @@ public final class Bench {
             double ready = (System.nanoTime() - started) / 1e9;
             long submitsBefore = emulator.runsyncCount();
             long cpuBefore = cpuTicks(process.pid());
+            Map<String, Long> threadsBefore = threadTicks(process.pid());
             long emulatorCpuBefore = cpuTicks(emulator.process.pid());
             long t0 = System.nanoTime();
             try (Stream<Path> files = Files.list(staging)) {
@@ -175,7 +176,7 @@ public final class Bench {
                         .limit(25).reduce("", (a, b) -> a + b + "\n"));
             }
             if (System.getProperty("bench.threads") != null) {
-                System.out.println(threadTimes(process.pid()));
+                System.out.println(threadTimes(threadsBefore, threadTicks(process.pid()), cpu));
             }
             long failed = count(home.resolve("inbox/.failed"));
             if (failed > 0) {
@@ -187,7 +188,9 @@ public final class Bench {
             if (!process.waitFor(120, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("the runtime did not stop within 120 s of SIGTERM");
             }
-            long ledgerBytes = Files.size(home.resolve("state/ledger.mv.db"));
+            // none when the ledger is elsewhere (-Dbench.jvm=-Dnanobanana.ledger.url=...)
+            Path ledgerFile = home.resolve("state/ledger.mv.db");
+            long ledgerBytes = Files.exists(ledgerFile) ? Files.size(ledgerFile) : -1;
             Matcher closed = Pattern.compile("The job ledger closed after (\\d+) commits")
                     .matcher(Files.readString(home.resolve("runtime.log")));
             long commits = closed.find() ? Long.parseLong(closed.group(1)) : -1;
@@ -367,18 +370,32 @@ public final class Bench {
     }
 
     /** CPU seconds of each thread of the process, the busiest first: where the time went. */
-    static String threadTimes(long pid) throws IOException {
+    /** CPU ticks of each live thread of {@code pid}, by name with its digits as N. */
+    static Map<String, Long> threadTicks(long pid) throws IOException {
         Map<String, Long> byName = new LinkedHashMap<>();
         try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
             for (Path task : tasks.toList()) {
-                String stat = Files.readString(task.resolve("stat"));
-                String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("\\d+", "N");
-                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                byName.merge(name, Long.parseLong(fields[11]) + Long.parseLong(fields[12]), Long::sum);
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("\\d+", "N");
+                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    byName.merge(name, Long.parseLong(fields[11]) + Long.parseLong(fields[12]), Long::sum);
+                } catch (IOException e) {
+                    // the thread ended while it was read
+                }
             }
         }
-        StringBuilder out = new StringBuilder();
-        byName.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(12)
+        return byName;
+    }
+
+    /** The CPU each kind of thread spent during the batch (threads that ended before it did are "ended"). */
+    static String threadTimes(Map<String, Long> before, Map<String, Long> after, long processTicks) {
+        Map<String, Long> spent = new LinkedHashMap<>();
+        after.forEach((name, ticks) -> spent.put(name, ticks - before.getOrDefault(name, 0L)));
+        long named = spent.values().stream().mapToLong(Long::longValue).sum();
+        spent.put("(threads that ended, and other)", Math.max(0, processTicks - named));
+        StringBuilder out = new StringBuilder("  CPU during the batch, by thread:\n");
+        spent.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(12)
                 .forEach(e -> out.append(String.format(Locale.ROOT, "  %7.2f s  %s%n", e.getValue() / 100.0,
                         e.getKey())));
         return out.toString();

@@ -37,14 +37,16 @@ public final class JobLedger implements AutoCloseable {
     private static final String DUPLICATE_KEY = "23505";
 
     private final HikariDataSource pool;
+    private final boolean onlyThisProcess;
     private final Clock clock;
     private final JobTable jobs = new JobTable();
     private final SpendTable spend = new SpendTable();
     // what a job costs the ledger: bench/ divides it by the jobs run
     private final LongAdder commits = new LongAdder();
 
-    private JobLedger(HikariDataSource pool, Clock clock) {
+    private JobLedger(HikariDataSource pool, boolean onlyThisProcess, Clock clock) {
         this.pool = pool;
+        this.onlyThisProcess = onlyThisProcess;
         this.clock = clock;
     }
 
@@ -58,7 +60,8 @@ public final class JobLedger implements AutoCloseable {
 
     /** As {@link #open(String, String, String)}, with the clock that leases and times are read from. */
     public static JobLedger open(String jdbcUrl, String user, String password, Clock clock) {
-        return new JobLedger(LedgerDatabase.open(jdbcUrl, user, password), clock);
+        return new JobLedger(LedgerDatabase.open(jdbcUrl, user, password), LedgerDatabase.onlyThisProcess(jdbcUrl),
+                clock);
     }
 
     /**
@@ -317,6 +320,14 @@ public final class JobLedger implements AutoCloseable {
     /** The ledger's database, for what shares it, such as the file consumers' {@link FileClaims}. */
     public DataSource dataSource() {
         return pool;
+    }
+
+    /**
+     * Whether no other process can open this ledger's database (an embedded H2 file holds a lock on it): then nothing
+     * that this instance claims can be wanted by another one.
+     */
+    public boolean onlyThisProcess() {
+        return onlyThisProcess;
     }
 
     /** How many writing transactions this ledger committed since it was opened. */

@@ -12,6 +12,8 @@ import org.flywaydb.core.api.FlywayException;
 /** The ledger's connection pool, on a schema that Flyway has brought up to date. */
 final class LedgerDatabase {
 
+    static final int STATEMENTS_KEPT = 128;
+
     private LedgerDatabase() {
     }
 
@@ -19,7 +21,7 @@ final class LedgerDatabase {
         requirePostgresqlSupport(jdbcUrl);
         HikariConfig config = new HikariConfig();
         config.setPoolName("ledger");
-        config.setJdbcUrl(durable(jdbcUrl));
+        config.setJdbcUrl(statementsKept(durable(jdbcUrl)));
         config.setUsername(user);
         config.setPassword(password);
         // each statement is short; on a shared PostgreSQL, every instance's idle connections count against its limit
@@ -91,6 +93,27 @@ final class LedgerDatabase {
             url += ";DB_CLOSE_ON_EXIT=FALSE";
         }
         return url;
+    }
+
+    /**
+     * An embedded H2 database (a file, which H2 locks while it is open, or memory) serves this process only, unless
+     * H2's mixed mode lets others in.
+     */
+    static boolean onlyThisProcess(String jdbcUrl) {
+        String url = jdbcUrl.toUpperCase(Locale.ROOT);
+        return url.startsWith("JDBC:H2:") && !url.startsWith("JDBC:H2:TCP:") && !url.startsWith("JDBC:H2:SSL:")
+               && !url.replace(" ", "").contains("AUTO_SERVER=TRUE");
+    }
+
+    /**
+     * H2 keeps the 8 statements a connection used last, parsed; the ledger uses about 50, so each connection parsed
+     * nearly every statement anew (a tenth of the Java samples in a JFR profile of a batch were in H2's parser).
+     */
+    private static String statementsKept(String jdbcUrl) {
+        if (!jdbcUrl.startsWith("jdbc:h2:") || jdbcUrl.toUpperCase(Locale.ROOT).contains("QUERY_CACHE_SIZE")) {
+            return jdbcUrl;
+        }
+        return jdbcUrl + ";QUERY_CACHE_SIZE=" + STATEMENTS_KEPT;
     }
 
     private static String rootMessage(Throwable e) {

@@ -14,7 +14,7 @@ import dev.nanobanana.camel.source.FileClaims;
 
 /**
  * The file claims that route files name ({@code #nanobananaFileClaims}), kept in the job ledger of the context's
- * pipeline. The bean exists before the pipeline does (a kamelet adds it only once the routes that name the bean are
+ * pipeline when other instances share it, else in memory. The bean exists before the pipeline does (a kamelet adds it only once the routes that name the bean are
  * created), so the claims are opened on the ledger at their first use, once the routes run.
  */
 public final class PipelineFileClaims extends ServiceSupport implements IdempotentRepository {
@@ -61,8 +61,9 @@ public final class PipelineFileClaims extends ServiceSupport implements Idempote
             // a live instance refreshes its claims often enough that they never reach the age of a dead one's
             Duration keepAlive = maxAge.dividedBy(3).compareTo(Duration.ofSeconds(5)) < 0 ? maxAge.dividedBy(3)
                     : Duration.ofSeconds(5);
-            IdempotentRepository opened = FileClaims.repository(pipeline.clerk().ledger().dataSource(), context,
-                    "nanobanana-files", keepAlive, maxAge);
+            IdempotentRepository opened = pipeline.clerk().ledger().onlyThisProcess() ? FileClaims.inThisProcess()
+                    : FileClaims.repository(pipeline.clerk().ledger().dataSource(), context, "nanobanana-files",
+                            keepAlive, maxAge);
             ServiceHelper.startService(opened);
             claims = opened;
         }
