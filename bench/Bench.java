@@ -32,6 +32,8 @@ import java.util.stream.Stream;
  * java bench/Bench.java --jobs 100000 --concurrency 400 --image-bytes 1kB --no-baseline   # a big inbox
  * java bench/Bench.java --no-baseline --before old.jar,older.jar      # other builds, in turn with this one
  * java bench/Bench.java --node     # also RunPod's JS SDK in a script (npm install --prefix target/bench/node runpod-sdk@1.1.2)
+ * java -Dbench.threads=1 bench/Bench.java --concurrency 64 --no-baseline   # the batch's CPU by thread
+ * java -Dbench.profile=1 bench/Bench.java --concurrency 64 --no-baseline   # and by what the runtime does (async-profiler)
  * </pre>
  *
  * Prints, for each: jobs/s against Little's bound (concurrency / latency), CPU ms per job, peak RSS, the runtime's
@@ -153,6 +155,10 @@ public final class Bench {
             long submitsBefore = emulator.runsyncCount();
             long cpuBefore = cpuTicks(process.pid());
             Map<String, Long> threadsBefore = threadTicks(process.pid());
+            Path profile = home.toAbsolutePath().resolve("profile.collapsed");
+            if (System.getProperty("bench.profile") != null) {
+                Profiler.command(process.pid(), "start,event=itimer,interval=1ms");
+            }
             long emulatorCpuBefore = cpuTicks(emulator.process.pid());
             long t0 = System.nanoTime();
             try (Stream<Path> files = Files.list(staging)) {
@@ -168,6 +174,10 @@ public final class Bench {
             long cpu = cpuTicks(process.pid()) - cpuBefore;
             long emulatorCpu = cpuTicks(emulator.process.pid()) - emulatorCpuBefore;
             long rss = peakRssKb(process.pid());
+            if (System.getProperty("bench.profile") != null) {
+                Profiler.command(process.pid(), "stop,collapsed,file=" + profile);
+                System.out.println(Profiler.split(profile));
+            }
             if (System.getProperty("bench.nmt") != null) {
                 Process jcmd = new ProcessBuilder("jcmd", Long.toString(process.pid()), "VM.native_memory", "summary")
                         .redirectErrorStream(true).start();
@@ -370,6 +380,79 @@ public final class Bench {
     }
 
     /** CPU seconds of each thread of the process, the busiest first: where the time went. */
+    /**
+     * async-profiler (from Maven Central, loaded into the runtime with jcmd for the batch only, sampling CPU time with
+     * itimer, which needs no perf events): where the batch's CPU went, the JIT compilers and the GC included.
+     */
+    static final class Profiler {
+
+        static final String VERSION = "3.0";
+
+        static void command(long pid, String arguments) throws Exception {
+            run(List.of("jcmd", Long.toString(pid), "JVMTI.agent_load", library().toString(), arguments));
+        }
+
+        static Path library() throws Exception {
+            Path library = WORK.resolve("async-profiler/linux-x64/libasyncProfiler.so").toAbsolutePath();
+            if (Files.exists(library)) {
+                return library;
+            }
+            Path jar = Path.of(System.getProperty("user.home"), ".m2/repository/tools/profiler/async-profiler",
+                    VERSION, "async-profiler-" + VERSION + "-linux-x64.jar");
+            if (!Files.exists(jar)) {
+                run(List.of("mvn", "-B", "-q", "dependency:get",
+                        "-Dartifact=tools.profiler:async-profiler:" + VERSION + ":jar:linux-x64"));
+            }
+            Files.createDirectories(library.getParent());
+            try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(jar.toFile())) {
+                Files.copy(zip.getInputStream(zip.getEntry("linux-x64/libasyncProfiler.so")), library);
+            }
+            return library;
+        }
+
+        /** The share of the samples in each part, the first part a stack falls in counting it. */
+        static String split(Path collapsed) throws IOException {
+            Map<String, String[]> parts = new LinkedHashMap<>();
+            parts.put("JIT compilers", new String[] {"CompileBroker", "C2Compiler", "Compilation::"});
+            parts.put("GC", new String[] {"G1", "GCTaskThread", "WorkerThread::run"});
+            parts.put("job ledger (H2, pool, our code)", new String[] {"dev/nanobanana/camel/ledger/", "org/h2/",
+                "com/zaxxer/hikari", "processor/idempotent/jdbc"});
+            parts.put("HTTP client", new String[] {"jdk/internal/net/http", "dev/nanobanana/camel/runpod/"});
+            parts.put("files (camel-file)", new String[] {"org/apache/camel/component/file/"});
+            parts.put("JSON (Jackson)", new String[] {"com/fasterxml/jackson"});
+            parts.put("logging", new String[] {"ch/qos/logback", "org/slf4j"});
+            parts.put("metrics", new String[] {"io/micrometer"});
+            parts.put("other Java (Camel routing, our steps)", new String[] {"/"});
+            Map<String, Long> samples = new LinkedHashMap<>();
+            parts.keySet().forEach(part -> samples.put(part, 0L));
+            samples.put("other (native, VM)", 0L);
+            long total = 0;
+            for (String line : Files.readAllLines(collapsed)) {
+                int space = line.lastIndexOf(' ');
+                long n = Long.parseLong(line.substring(space + 1));
+                String stack = line.substring(0, space);
+                total += n;
+                String part = parts.entrySet().stream()
+                        .filter(e -> Stream.of(e.getValue()).anyMatch(stack::contains))
+                        .map(Map.Entry::getKey).findFirst().orElse("other (native, VM)");
+                samples.merge(part, n, Long::sum);
+            }
+            StringBuilder out = new StringBuilder("  the batch's CPU by part (async-profiler, " + collapsed + "):\n");
+            long all = Math.max(total, 1);
+            samples.forEach((part, n) -> out.append(String.format(Locale.ROOT, "  %5.1f %%  %s%n", n * 100.0 / all,
+                    part)));
+            return out.toString();
+        }
+
+        private static void run(List<String> command) throws Exception {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0) {
+                throw new IllegalStateException(String.join(" ", command) + " failed: " + output);
+            }
+        }
+    }
+
     /** CPU ticks of each live thread of {@code pid}, by name with its digits as N. */
     static Map<String, Long> threadTicks(long pid) throws IOException {
         Map<String, Long> byName = new LinkedHashMap<>();
