@@ -65,8 +65,11 @@ public final class PipelineBeans {
         // one set of secrets for everything the pipeline and the pages around it write: records, logs, the status page
         secrets = KnownSecrets.of(settings);
         spool = new ImageSpool(Path.of(settings.spoolDir()));
-        Egress egress = Egress.of(settings.egress());
+        Egress egress = Egress.of(settings.egress(), context);
         LoggerFactory.getLogger(Egress.class).info(egress.proxy().describe());
+        if (!egress.tls().isEmpty()) {
+            LoggerFactory.getLogger(Egress.class).info(egress.tls());
+        }
         runpod = new RunpodClient(settings.endpointUrl(), settings.apiKey(), settings.connectTimeout(),
                 settings.readTimeout(), spool.dir(), egress);
         slots = new JobSlots(settings.concurrency());
