@@ -13,6 +13,7 @@ import org.apache.camel.support.EventNotifierSupport;
 import org.slf4j.LoggerFactory;
 
 import dev.nanobanana.camel.egress.Egress;
+import dev.nanobanana.camel.egress.SftpEgress;
 import dev.nanobanana.camel.ledger.JobLedger;
 import dev.nanobanana.camel.observe.JobMetrics;
 import dev.nanobanana.camel.observe.JobQueue;
@@ -70,6 +71,7 @@ public final class PipelineBeans {
         if (!egress.tls().isEmpty()) {
             LoggerFactory.getLogger(Egress.class).info(egress.tls());
         }
+        SftpEgress.install(context, egress);
         runpod = new RunpodClient(settings.endpointUrl(), settings.apiKey(), settings.connectTimeout(),
                 settings.readTimeout(), spool.dir(), egress);
         slots = new JobSlots(settings.concurrency());
