@@ -1,5 +1,6 @@
 package dev.nanobanana.camel.egress;
 
+import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -7,24 +8,31 @@ import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.util.Base64;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
+
+import javax.net.ssl.SSLContext;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.support.jsse.SSLContextParameters;
 
 import dev.nanobanana.camel.settings.EgressSettings;
 import dev.nanobanana.camel.settings.ProxyUrl;
 
 /**
  * How the runtime's outbound calls leave this machine: through which proxy ({@link EgressProxy}), with which
- * credentials, trusting which certificates ({@link EgressTrust}). Every HTTP client of the runtime is built through
- * {@link #configure}, so that RunPod's API, its images and the health check take the same way out.
+ * credentials, trusting which certificates ({@link EgressTrust}, or an embedding application's
+ * {@link SSLContextParameters}: {@link #of(EgressSettings, CamelContext)}). Every HTTP client of the runtime is built
+ * through {@link #configure}, so that RunPod's API, its images and the health check take the same way out.
  *
  * <p>java.net.http refuses Basic credentials on a CONNECT tunnel (the way to an https URL) unless the system property
  * {@value #TUNNELING_DISABLED_SCHEMES} is empty before its first use: the runtime clears it as it starts; an
  * application that embeds the pipeline and uses a proxy with credentials sets
  * {@code -D}{@value #TUNNELING_DISABLED_SCHEMES}{@code =}.
  */
-public record Egress(EgressProxy proxy, EgressTrust trust) {
+public record Egress(EgressProxy proxy, EgressTrust trust, SSLContext sslContext, String tls) {
 
     public static final String TUNNELING_DISABLED_SCHEMES = "jdk.http.auth.tunneling.disabledSchemes";
 
@@ -33,7 +41,42 @@ public record Egress(EgressProxy proxy, EgressTrust trust) {
 
     /** @throws IllegalArgumentException naming the setting, when the trust store cannot be read */
     public static Egress of(EgressSettings settings) {
-        return new Egress(EgressProxy.of(settings), EgressTrust.of(settings));
+        EgressTrust trust = EgressTrust.of(settings);
+        return new Egress(EgressProxy.of(settings), trust, trust.sslContext(),
+                settings.hasTrustStore()
+                        ? "Outbound TLS trusts Java's certificates and those of " + EgressSettings.TRUST_STORE_KEY
+                          + " (" + settings.trustStore() + ")"
+                        : "");
+    }
+
+    /**
+     * As {@link #of(EgressSettings)}, in a CamelContext that may have global {@link SSLContextParameters} of its own
+     * (an embedding application's, or Camel Main's {@code camel.ssl.*}): without {@code nanobanana.http.trust-store},
+     * RunPod's calls and the image downloads use a TLS context made from them (their trust, their key managers, their
+     * protocols); with it, the setting wins and the parameters are not used for them, which the line at start says.
+     *
+     * @throws IllegalArgumentException naming the setting, when the trust store cannot be read, or saying that the
+     *         context's parameters could not make a TLS context
+     */
+    public static Egress of(EgressSettings settings, CamelContext context) {
+        Egress egress = of(settings);
+        SSLContextParameters parameters = context.getSSLContextParameters();
+        if (parameters == null) {
+            return egress;
+        }
+        if (settings.hasTrustStore()) {
+            return new Egress(egress.proxy(), egress.trust(), egress.sslContext(), egress.tls() + "; "
+                    + EgressSettings.TRUST_STORE_KEY + " wins over the CamelContext's SSLContextParameters, which "
+                    + "RunPod's calls and the image downloads do not use");
+        }
+        try {
+            return new Egress(egress.proxy(), egress.trust(), parameters.createSSLContext(context),
+                    "RunPod's calls and the image downloads use the TLS of the CamelContext's SSLContextParameters "
+                    + "(camel.ssl.*)");
+        } catch (GeneralSecurityException | IOException | RuntimeException e) {
+            throw new IllegalArgumentException("The CamelContext's SSLContextParameters (camel.ssl.*) could not make a "
+                                               + "TLS context for RunPod's calls: " + e.getMessage(), e);
+        }
     }
 
     /** Lets Basic credentials through a CONNECT tunnel, unless the JVM says otherwise; before any HTTP client runs. */
@@ -45,7 +88,7 @@ public record Egress(EgressProxy proxy, EgressTrust trust) {
 
     /** The builder, sending its calls through the chosen proxy and trusting these certificates. */
     public HttpClient.Builder configure(HttpClient.Builder builder) {
-        return builder.proxy(proxy).sslContext(trust.sslContext());
+        return builder.proxy(proxy).sslContext(sslContext);
     }
 
     /**

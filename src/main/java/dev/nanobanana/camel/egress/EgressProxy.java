@@ -46,6 +46,19 @@ public final class EgressProxy extends ProxySelector {
         return Optional.ofNullable(https ? settings.httpsProxyVariable() : settings.httpProxyVariable());
     }
 
+    /**
+     * The proxy of ours a TCP connection to {@code host:port} that is not HTTP (an SFTP session) tunnels through with
+     * {@code CONNECT}: {@code nanobanana.http.proxy}, else {@code HTTPS_PROXY} (a tunnel, as to an https URL), else
+     * {@code HTTP_PROXY}; empty when {@code NO_PROXY} covers the host, or when none is set (the JVM's proxy properties
+     * are for HTTP only).
+     */
+    public Optional<ProxyUrl> forTunnel(String host, int port) {
+        if (host == null || host.isEmpty() || settings.noProxy().covers(host, port)) {
+            return Optional.empty();
+        }
+        return ours().findFirst();
+    }
+
     /** Whether any call can go through a proxy of ours, rather than as the JVM chooses. */
     public boolean anyOfOurs() {
         return ours().findAny().isPresent();

@@ -70,7 +70,8 @@ public class ImageDownload extends AsyncProcessorSupport {
                 exchange.setProperty(JobExchange.STATE,
                         current.kept(spool.keep(incoming, RunpodCall.keptName(current))));
                 JobExchange.stepSucceeded(exchange);
-                journal.accept(exchange);
+                // on the HTTP client's thread: the job ledger's warning, if it cannot be written, is about the job
+                JobLogFields.around(exchange, () -> journal.accept(exchange));
             } catch (Throwable failure) {
                 exchange.setException(failure);
             } finally {

@@ -1,5 +1,7 @@
 package dev.nanobanana.camel.pipeline;
 
+import java.util.Map;
+
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.AsyncProcessor;
 import org.apache.camel.CamelContext;
@@ -84,6 +86,19 @@ public final class JobLogFields implements InterceptStrategy {
         };
     }
 
+    /**
+     * Runs {@code work} with the job's fields in this thread's MDC, for lines logged about the job outside any step: in
+     * a continuation on the thread RunPod's answer came back on, before the step hands the exchange on.
+     */
+    static void around(Exchange exchange, Runnable work) {
+        String[] before = put(exchange);
+        try {
+            work.run();
+        } finally {
+            restore(before);
+        }
+    }
+
     /** Sets the job's fields (removes those it has not), and answers what was there before, in the order of KEYS. */
     private static String[] put(Exchange exchange) {
         String[] before = new String[KEYS.length];
@@ -97,6 +112,12 @@ public final class JobLogFields implements InterceptStrategy {
         set(RUNPOD_JOB_ID, state != null && state.result() != null ? state.result().id() : null);
         String traceId = exchange.getIn().getHeader(CAMEL_TRACE_ID, String.class);
         String spanId = exchange.getIn().getHeader(CAMEL_SPAN_ID, String.class);
+        if (traceId != null && exchange.getProperty(ActiveSpan.PROPERTY) != null) {
+            // the span of the step that runs now, not the last one started (a sink's, a step it called)
+            Map<String, String> active = ActiveSpan.ids(exchange);
+            traceId = active.getOrDefault(CAMEL_TRACE_ID, traceId);
+            spanId = active.getOrDefault(CAMEL_SPAN_ID, spanId);
+        }
         String[] parent = traceId == null ? exchange.getIn().getHeader(TRACEPARENT, "", String.class).split("-") : null;
         if (parent != null && parent.length == 4) {
             traceId = parent[1];

@@ -13,6 +13,7 @@ import org.apache.camel.support.EventNotifierSupport;
 import org.slf4j.LoggerFactory;
 
 import dev.nanobanana.camel.egress.Egress;
+import dev.nanobanana.camel.egress.SftpEgress;
 import dev.nanobanana.camel.ledger.JobLedger;
 import dev.nanobanana.camel.observe.JobMetrics;
 import dev.nanobanana.camel.observe.JobQueue;
@@ -65,8 +66,12 @@ public final class PipelineBeans {
         // one set of secrets for everything the pipeline and the pages around it write: records, logs, the status page
         secrets = KnownSecrets.of(settings);
         spool = new ImageSpool(Path.of(settings.spoolDir()));
-        Egress egress = Egress.of(settings.egress());
+        Egress egress = Egress.of(settings.egress(), context);
         LoggerFactory.getLogger(Egress.class).info(egress.proxy().describe());
+        if (!egress.tls().isEmpty()) {
+            LoggerFactory.getLogger(Egress.class).info(egress.tls());
+        }
+        SftpEgress.install(context, egress);
         runpod = new RunpodClient(settings.endpointUrl(), settings.apiKey(), settings.connectTimeout(),
                 settings.readTimeout(), spool.dir(), egress);
         slots = new JobSlots(settings.concurrency());

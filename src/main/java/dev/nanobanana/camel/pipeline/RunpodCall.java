@@ -127,23 +127,31 @@ public final class RunpodCall extends AsyncProcessorSupport {
         }
         String uri = calls.client().endpointUrl() + path;
         calls.client().call(method, path, body).whenComplete((response, error) -> {
-            try {
-                if (error != null) {
-                    Throwable cause = error instanceof CompletionException && error.getCause() != null
-                            ? error.getCause() : error;
-                    if (step == JobStep.SUBMIT && new JobFailure(cause, step).leavesOutcomeUnknown()) {
-                        // this request may have been charged: one sent again is counted again
-                        JobExchange.progress(exchange, progress -> progress.counted(null));
-                    }
-                    throw cause;
-                }
-                answered(exchange, uri, response);
-            } catch (Throwable failure) {
-                exchange.setException(failure);
-            }
-            callback.done(false);
+            // on the HTTP client's thread: what is logged here before the step is done (the job ledger's warning) is
+            // about the job too
+            JobLogFields.around(exchange, () -> {
+                continued(exchange, uri, response, error);
+                callback.done(false);
+            });
         });
         return false;
+    }
+
+    private void continued(Exchange exchange, String uri, HttpResponse<AnswerBody> response, Throwable error) {
+        try {
+            if (error != null) {
+                Throwable cause = error instanceof CompletionException && error.getCause() != null
+                        ? error.getCause() : error;
+                if (step == JobStep.SUBMIT && new JobFailure(cause, step).leavesOutcomeUnknown()) {
+                    // this request may have been charged: one sent again is counted again
+                    JobExchange.progress(exchange, progress -> progress.counted(null));
+                }
+                throw cause;
+            }
+            answered(exchange, uri, response);
+        } catch (Throwable failure) {
+            exchange.setException(failure);
+        }
     }
 
     private void answered(Exchange exchange, String uri, HttpResponse<AnswerBody> response) throws Exception {
@@ -168,14 +176,19 @@ public final class RunpodCall extends AsyncProcessorSupport {
                 calls.slots().succeeded();
             }
             if (step == JobStep.SUBMIT || previous.status() != answer.result().status()) {
-                calls.after().accept(exchange);
+                after(exchange);
             }
             if (answer.inline() != null && answer.result().isCompleted()) {
                 keepInlineImage(exchange, body, answer.inline());
-                calls.after().accept(exchange);
+                after(exchange);
             }
         }
         JobExchange.stepSucceeded(exchange);
+    }
+
+    /** Writes the job's state; what it logs names RunPod's id for the job too, now that it has one. */
+    private void after(Exchange exchange) {
+        JobLogFields.around(exchange, () -> calls.after().accept(exchange));
     }
 
     private boolean cancelGivenUp(Exchange exchange, AsyncCallback callback) {
@@ -186,28 +199,35 @@ public final class RunpodCall extends AsyncProcessorSupport {
             return true;
         }
         calls.client().call("POST", "/cancel/" + result.id(), null).whenComplete((response, error) -> {
-            String failure = null;
-            if (error != null) {
-                Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause()
-                        : error;
-                failure = cause.getMessage();
-            } else {
-                try (AnswerBody body = response.body()) {
-                    if (response.statusCode() / 100 != 2) {
-                        failure = "HTTP " + response.statusCode() + ": " + calls.secrets().mask(body.excerpt(200));
-                    }
-                }
-            }
-            if (failure == null) {
-                JobExchange.progress(exchange, JobProgress::cancelledAsGivenUp);
-                LOG.info("Job {}: RunPod job {} cancelled, as the job is given up on", state.jobId(), result.id());
-            } else {
-                LOG.warn("Job {}: RunPod job {} could not be cancelled ({}): it may still run and be charged",
-                        state.jobId(), result.id(), failure);
-            }
-            callback.done(false);
+            JobLogFields.around(exchange, () -> {
+                cancelled(exchange, state, result, response, error);
+                callback.done(false);
+            });
         });
         return false;
+    }
+
+    private void cancelled(Exchange exchange, JobState state, RunpodResult result, HttpResponse<AnswerBody> response,
+            Throwable error) {
+        String failure = null;
+        if (error != null) {
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause()
+                    : error;
+            failure = cause.getMessage();
+        } else {
+            try (AnswerBody body = response.body()) {
+                if (response.statusCode() / 100 != 2) {
+                    failure = "HTTP " + response.statusCode() + ": " + calls.secrets().mask(body.excerpt(200));
+                }
+            }
+        }
+        if (failure == null) {
+            JobExchange.progress(exchange, JobProgress::cancelledAsGivenUp);
+            LOG.info("Job {}: RunPod job {} cancelled, as the job is given up on", state.jobId(), result.id());
+        } else {
+            LOG.warn("Job {}: RunPod job {} could not be cancelled ({}): it may still run and be charged",
+                    state.jobId(), result.id(), failure);
+        }
     }
 
     /** The answer, with the secrets masked in its error and in what a protocol failure quotes of it. */

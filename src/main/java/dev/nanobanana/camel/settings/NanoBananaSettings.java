@@ -189,6 +189,17 @@ public record NanoBananaSettings(
                 s3, sftp, status, emulator, egress);
     }
 
+    /** The same settings with another way out (for an application, or a test, that chooses it in code). */
+    public NanoBananaSettings withEgress(EgressSettings other) {
+        return new NanoBananaSettings(endpointUrl, apiKey, completedDir, failedDir, spoolDir,
+                maxJobFileBytes, concurrency, rateMaxRequests, ratePeriod, defaultResolution, defaultOutputFormat,
+                connectTimeout, readTimeout, retryMaxAttempts, retryInitialDelay, retryMultiplier, retryMaxDelay,
+                retryPaidImageFor, pollInitialInterval, pollMaxInterval, pollMultiplier, pollDeadline, submitMode,
+                resubmitInDoubt, fetchPaidImages, ledgerUrl, ledgerUser, ledgerPassword, ledgerLease, fileClaimMaxAge,
+                ledgerKeepFor, instanceId, prices, budget, dryRun, healthInterval, progressInterval, inbox, examplesDir,
+                s3, sftp, status, emulator, other);
+    }
+
     private static Duration positive(NanoBananaProperties values, String key) {
         Duration duration = values.duration(key);
         if (duration.isZero()) {

@@ -3,6 +3,7 @@ package dev.nanobanana.camel.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,6 +60,21 @@ class JobLogFieldsTest extends PipelineTestSupport {
                 .isEqualTo(Map.of("jobId", "shoe", "source", "inbox", "runpodJobId", runpodId));
         assertThat(fields(inbox.resolve("boot.json") + ": 1 job(s)")).doesNotContainKeys("jobId", "runpodJobId");
         assertThat(fields("Job boot completed: ")).containsEntry("jobId", "boot");
+    }
+
+    @Test
+    void theCancelOfAJobGivenUpOnCarriesItsFields() throws Exception {
+        // RunPod keeps the job running while every poll fails: the job is given up on and its RunPod job cancelled,
+        // which is logged on the thread the cancel's answer came back on
+        emulator.inject(Operation.RUNSYNC, Fault.jobRunsFor(Duration.ofSeconds(5)));
+        for (int i = 0; i < 3; i++) {
+            emulator.inject(Operation.STATUS, Fault.httpStatus(503));
+        }
+        drop("shoe.json", PipelineTest.job(""));
+        String runpodId = json(failed.resolve("shoe.error.json")).path("runpodId").asText();
+
+        assertThat(fields("Job shoe: RunPod job " + runpodId + " cancelled, as the job is given up on"))
+                .isEqualTo(Map.of("jobId", "shoe", "source", "inbox", "runpodJobId", runpodId));
     }
 
     /** The job fields of the one line that starts with this text. */

@@ -104,6 +104,12 @@ class TracingTest extends PipelineTestSupport {
                 .allSatisfy(write -> assertThat("/" + strings(write).get("url.path")).isEqualTo(completed.toString()))
                 .extracting(write -> strings(write).get("file.name")).containsExactlyInAnyOrder("shoe.png", "shoe.json");
         assertThat(strings(only(hat, "job"))).containsEntry(JobSpanDecorator.RESOLUTION, "1k");
+        // the line the deliver step logs after the sink's writes carries the deliver step's span, not the last write's
+        ILoggingEvent delivered = logs.list.stream()
+                .filter(line -> line.getFormattedMessage().startsWith("Job shoe completed: "))
+                .findFirst().orElseThrow();
+        assertThat(delivered.getMDCPropertyMap()).containsEntry(JobLogFields.TRACE_ID, job.getTraceId())
+                .containsEntry(JobLogFields.SPAN_ID, steps(shoe, "deliver").get(0).getSpanId());
         assertNoSecretIn(spans.getFinishedSpanItems());
     }
 

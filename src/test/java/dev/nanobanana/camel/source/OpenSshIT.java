@@ -24,6 +24,7 @@ import dev.nanobanana.emulator.EmulatorSettings;
 import dev.nanobanana.emulator.Operation;
 import dev.nanobanana.emulator.RunpodEmulator;
 import dev.nanobanana.camel.testing.OpenSshServer;
+import dev.nanobanana.camel.testing.RecordingProxy;
 import dev.nanobanana.camel.pipeline.PipelineTest;
 import dev.nanobanana.camel.testing.RuntimeProcess;
 
@@ -90,6 +91,24 @@ class OpenSshIT {
 
         assertThat(sshdLog).contains("Accepted publickey for " + sshd.username() + " from 127.0.0.1")
                 .contains("ED25519").doesNotContain("Accepted password");
+    }
+
+    @Test
+    void throughTheCompanysProxyWithALoginFromTheEnvironment() throws Exception {
+        try (RecordingProxy proxy = RecordingProxy.withCredentials("ssh-proxy-user", "Pr0xy-Ssh-Pass-77")) {
+            Map<String, String> login = Map.of("NANOBANANA_SFTP_PASSWORD", sshd.password(),
+                    "NANOBANANA_SFTP_KNOWN_HOSTS_FILE", sshd.knownHostsFile().toString(),
+                    // RunPod's emulator is http: HTTPS_PROXY alone leaves it direct, and takes the SSH tunnels
+                    "HTTPS_PROXY", "http://ssh-proxy-user:Pr0xy-Ssh-Pass-77@127.0.0.1:" + proxy.port());
+
+            runOnTheServer(login);
+
+            assertThat(proxy.passedTo("127.0.0.1:" + sshd.port())).as("tunnels to sshd").isGreaterThanOrEqualTo(2);
+            assertThat(proxy.demandedCredentials()).isZero();
+            assertThat(runtime.log()).contains("SFTP connections to 127.0.0.1:" + sshd.port() + " go through the proxy "
+                                               + "127.0.0.1:" + proxy.port() + " (HTTPS_PROXY, as ssh-proxy-user)")
+                    .doesNotContain("Pr0xy-Ssh-Pass-77");
+        }
     }
 
     /**
