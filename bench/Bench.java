@@ -389,7 +389,8 @@ public final class Bench {
         static final String VERSION = "3.0";
 
         static void command(long pid, String arguments) throws Exception {
-            run(List.of("jcmd", Long.toString(pid), "JVMTI.agent_load", library().toString(), arguments));
+            // quoted: jcmd would take the first '=' for one of its own name=value arguments
+            run(List.of("jcmd", Long.toString(pid), "JVMTI.agent_load", library().toString(), '"' + arguments + '"'));
         }
 
         static Path library() throws Exception {
@@ -447,7 +448,8 @@ public final class Bench {
         private static void run(List<String> command) throws Exception {
             Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0) {
+            // jcmd ends with 0 when the agent refused its arguments: it says so in its output
+            if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0 || output.contains("[ERROR]")) {
                 throw new IllegalStateException(String.join(" ", command) + " failed: " + output);
             }
         }

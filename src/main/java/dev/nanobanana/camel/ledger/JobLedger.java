@@ -272,9 +272,13 @@ public final class JobLedger implements AutoCloseable {
         });
     }
 
-    /** What every job in the ledger cost, in USD, as RunPod's answers said. */
+    /**
+     * What every job in the ledger counts, in USD, as the day's spending does: RunPod's cost, or the price of a job in
+     * doubt; not the jobs still on their way. Read from the sums per day, not from each job's row.
+     */
     public BigDecimal totalCostUsd() {
-        return read("reading what all jobs cost", jobs::totalCost);
+        return read("reading what all jobs cost", c -> spend.since(c, LocalDate.EPOCH)
+                .subtract(jobs.onItsWayEver(c).usd()));
     }
 
     /**

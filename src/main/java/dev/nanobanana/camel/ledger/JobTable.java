@@ -42,7 +42,7 @@ final class JobTable {
     private static final String COLUMNS = WRITTEN + ", state, (SELECT r.request FROM ledger_request r "
             + "WHERE r.source = ledger_job.source AND r.job_id = ledger_job.job_id) AS request";
 
-    private static final String SELECT = "SELECT " + COLUMNS + " FROM ledger_job WHERE source = ? AND job_id = ?";
+    static final String SELECT = "SELECT " + COLUMNS + " FROM ledger_job WHERE source = ? AND job_id = ?";
 
     private static final String INSERT = "INSERT INTO ledger_job (" + WRITTEN + ") "
             + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
@@ -100,28 +100,32 @@ final class JobTable {
     /** Submitted, with no cost from RunPod yet: it counts its price until RunPod answers. */
     private static final String ON_ITS_WAY = "phase IN " + inList(AWAITING_COST) + " AND cost_usd IS NULL";
 
-    private static final String COST_PER_DAY = "SELECT " + UTC_DAY + ", source, COUNT(*), SUM(charge_usd) "
+    static final String COST_PER_DAY = "SELECT " + UTC_DAY + ", source, COUNT(*), SUM(charge_usd) "
             + "FROM ledger_job WHERE charge_usd > 0 AND NOT (" + ON_ITS_WAY + ") "
             + "AND submitted_at >= ? AND submitted_at < ? "
             + "GROUP BY " + UTC_DAY + ", source ORDER BY 1, 2";
 
-    private static final String ON_ITS_WAY_SINCE = "SELECT COUNT(*), COALESCE(SUM(charge_usd), 0) FROM ledger_job "
+    static final String ON_ITS_WAY_SINCE = "SELECT COUNT(*), COALESCE(SUM(charge_usd), 0) FROM ledger_job "
             + "WHERE " + ON_ITS_WAY + " AND charge_usd IS NOT NULL AND submitted_at >= ?";
 
-    private static final String TOTAL_COST = "SELECT SUM(cost_usd) FROM ledger_job WHERE cost_usd IS NOT NULL";
+    // the status page's statements read through an index, however many jobs the ledger holds (MillionJobsTest)
+    static final String ON_ITS_WAY_EVER = "SELECT COUNT(*), COALESCE(SUM(charge_usd), 0) FROM ledger_job "
+            + "WHERE " + ON_ITS_WAY + " AND charge_usd IS NOT NULL";
 
-    private static final String COUNT_PER_PHASE = "SELECT phase, COUNT(*) FROM ledger_job "
-            + "WHERE phase IN " + inList(UNFINISHED) + " OR finished_at >= ? GROUP BY phase";
+    static final String UNFINISHED_PER_PHASE = "SELECT phase, COUNT(*) FROM ledger_job "
+            + "WHERE phase IN " + inList(UNFINISHED) + " GROUP BY phase";
 
-    private static final String NEWEST_FINISHED = "SELECT " + COLUMNS + " FROM ledger_job "
+    static final String FINISHED_SINCE = "SELECT COUNT(*) FROM ledger_job WHERE phase = ? AND finished_at >= ?";
+
+    static final String NEWEST_FINISHED = "SELECT " + COLUMNS + " FROM ledger_job "
             + "WHERE phase = ? ORDER BY phase, finished_at DESC FETCH FIRST ? ROWS ONLY";
 
     private static final String FINISHED_BETWEEN = "SELECT " + COLUMNS + " FROM ledger_job "
             + "WHERE finished_at >= ? AND finished_at < ? ORDER BY finished_at, source, job_id";
 
     // DATE_TRUNC means the same on H2 and PostgreSQL; a minute is a minute in every time zone that has whole minutes
-    private static final String FINISHED_PER_MINUTE = "SELECT DATE_TRUNC('MINUTE', finished_at), phase, COUNT(*) "
-            + "FROM ledger_job WHERE finished_at >= ? GROUP BY DATE_TRUNC('MINUTE', finished_at), phase";
+    static final String FINISHED_PER_MINUTE = "SELECT DATE_TRUNC('MINUTE', finished_at), COUNT(*) "
+            + "FROM ledger_job WHERE phase = ? AND finished_at >= ? GROUP BY DATE_TRUNC('MINUTE', finished_at)";
 
     Optional<StoredJob> find(Connection connection, JobKey key, boolean forUpdate) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement(forUpdate ? SELECT + " FOR UPDATE" : SELECT)) {
@@ -322,26 +326,37 @@ final class JobTable {
         }
     }
 
-    BigDecimal totalCost(Connection connection) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement(TOTAL_COST);
-                ResultSet rows = select.executeQuery()) {
-            BigDecimal total = rows.next() ? rows.getBigDecimal(1) : null;
-            return total == null ? BigDecimal.ZERO : total;
+    /** The jobs submitted and not answered yet, of every day: what they count until RunPod says their cost. */
+    OnItsWay onItsWayEver(Connection connection) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(ON_ITS_WAY_EVER);
+                ResultSet row = select.executeQuery()) {
+            row.next();
+            return new OnItsWay(row.getLong(1), row.getBigDecimal(2));
         }
     }
 
     /** Jobs per phase: every unfinished one, and those finished since {@code finishedSince}. */
     Map<JobPhase, Long> countPerPhase(Connection connection, Instant finishedSince) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement(COUNT_PER_PHASE)) {
-            setInstant(select, 1, finishedSince);
-            Map<JobPhase, Long> counts = new EnumMap<>(JobPhase.class);
-            try (ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    counts.put(JobPhase.valueOf(rows.getString(1)), rows.getLong(2));
+        Map<JobPhase, Long> counts = new EnumMap<>(JobPhase.class);
+        try (PreparedStatement select = connection.prepareStatement(UNFINISHED_PER_PHASE);
+                ResultSet rows = select.executeQuery()) {
+            while (rows.next()) {
+                counts.put(JobPhase.valueOf(rows.getString(1)), rows.getLong(2));
+            }
+        }
+        for (JobPhase finished : List.of(JobPhase.DELIVERED, JobPhase.FAILED)) {
+            try (PreparedStatement select = connection.prepareStatement(FINISHED_SINCE)) {
+                select.setString(1, finished.name());
+                setInstant(select, 2, finishedSince);
+                try (ResultSet row = select.executeQuery()) {
+                    long jobs = row.next() ? row.getLong(1) : 0;
+                    if (jobs > 0) {
+                        counts.put(finished, jobs);
+                    }
                 }
             }
-            return counts;
         }
+        return counts;
     }
 
     List<StoredJob> newestFinished(Connection connection, JobPhase phase, int max) throws SQLException {
@@ -367,17 +382,20 @@ final class JobTable {
     }
 
     List<FinishedMinute> finishedPerMinute(Connection connection, Instant since) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement(FINISHED_PER_MINUTE)) {
-            setInstant(select, 1, since);
-            List<FinishedMinute> minutes = new ArrayList<>();
-            try (ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    minutes.add(new FinishedMinute(rows.getObject(1, OffsetDateTime.class).toInstant(),
-                            JobPhase.valueOf(rows.getString(2)), rows.getLong(3)));
+        List<FinishedMinute> minutes = new ArrayList<>();
+        for (JobPhase finished : List.of(JobPhase.DELIVERED, JobPhase.FAILED)) {
+            try (PreparedStatement select = connection.prepareStatement(FINISHED_PER_MINUTE)) {
+                select.setString(1, finished.name());
+                setInstant(select, 2, since);
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        minutes.add(new FinishedMinute(rows.getObject(1, OffsetDateTime.class).toInstant(), finished,
+                                rows.getLong(2)));
+                    }
                 }
             }
-            return minutes;
         }
+        return minutes;
     }
 
     /** Binds every column but the key, from {@code first} on; answers the next parameter's index. */
