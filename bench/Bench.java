@@ -32,6 +32,7 @@ import java.util.stream.Stream;
  * java bench/Bench.java --jobs 100000 --concurrency 400 --image-bytes 1kB --no-baseline   # a big inbox
  * java bench/Bench.java --no-baseline --before old.jar,older.jar      # other builds, in turn with this one
  * java bench/Bench.java --node     # also RunPod's JS SDK in a script (npm install --prefix target/bench/node runpod-sdk@1.1.2)
+ * java bench/Bench.java --no-baseline --concurrency 64 --ledger-rows 1000000   # a ledger that has seen a million jobs
  * java -Dbench.threads=1 bench/Bench.java --concurrency 64 --no-baseline   # the batch's CPU by thread
  * java -Dbench.profile=1 bench/Bench.java --concurrency 64 --no-baseline   # and by what the runtime does (async-profiler)
  * </pre>
@@ -46,6 +47,11 @@ public final class Bench {
     static final Path JAR = Path.of(System.getProperty("bench.jar", "target/nano-banana-camel-app.jar"));
     // the build the runtime rows run; --before <jar> adds rows of another, run in turn with this one
     static Path runtimeJar = JAR;
+    // the runtime as README runs it; --java-jar adds rows of it run with the JVM's own defaults
+    static final Path LAUNCHER = Path.of("bin", "nano-banana-camel");
+    static boolean javaJar;
+    // --ledger-rows N: the runtime's ledger holds N finished jobs before the batch
+    static long ledgerRows;
     static final Path WORK = Path.of("target", "bench");
     static final String KEY = "bench-key";
     static final long CLOCK_TICKS = 100;
@@ -57,6 +63,7 @@ public final class Bench {
         }
         Duration latency = Duration.parse("PT" + options.getOrDefault("latency", "1s").toUpperCase(Locale.ROOT));
         boolean big = options.containsKey("big");
+        ledgerRows = Long.parseLong(options.getOrDefault("ledger-rows", "0"));
         String imageBytes = options.getOrDefault("image-bytes", big ? "8MB" : "200kB");
         List<Integer> concurrencies = big ? List.of(400) : Stream.of(options.getOrDefault("concurrency", "64,400")
                 .split(",")).map(Integer::parseInt).toList();
@@ -90,13 +97,14 @@ public final class Bench {
                 rows.add(runtime.row("runtime, concurrency=" + concurrency, jobs, concurrency, bound));
                 System.out.println(rows.get(rows.size() - 1));
             }
-            if (options.containsKey("c1")) {
-                System.setProperty("bench.jvm", "-XX:TieredStopAtLevel=1");
+            if (options.containsKey("java-jar")) {
+                javaJar = true;
                 try (Emulator emulator = Emulator.start(latency, imageBytes)) {
                     Result runtime = runtime(emulator, jobs, concurrency);
-                    rows.add(runtime.row("  same, -XX:TieredStopAtLevel=1", jobs, concurrency, bound));
+                    rows.add(runtime.row("  same, java -jar", jobs, concurrency, bound));
+                    System.out.println(rows.get(rows.size() - 1));
                 }
-                System.clearProperty("bench.jvm");
+                javaJar = false;
             }
             if (options.containsKey("node")) {
                 try (Emulator emulator = Emulator.start(latency, imageBytes)) {
@@ -128,24 +136,39 @@ public final class Bench {
                     "{\"prompt\": \"bench " + i + "\", \"images\": [\"https://images.test/a.png\"]}");
         }
         Files.createDirectories(home.resolve("inbox"));
-        List<String> command = new ArrayList<>(List.of(java()));
+        List<String> jvmOptions = new ArrayList<>();
         String jvmArgs = System.getProperty("bench.jvm", "");
         if (!jvmArgs.isBlank()) {
-            command.addAll(List.of(jvmArgs.trim().split("\\s+")));
+            jvmOptions.addAll(List.of(jvmArgs.trim().split("\\s+")));
         }
         if (System.getProperty("bench.jfr") != null) {
-            command.add("-XX:StartFlightRecording=filename=" + home.toAbsolutePath().resolve("runtime.jfr")
+            jvmOptions.add("-XX:StartFlightRecording=filename=" + home.toAbsolutePath().resolve("runtime.jfr")
                         + ",settings=profile");
         }
-        command.addAll(List.of("-jar", runtimeJar.toAbsolutePath().toString()));
+        List<String> command = new ArrayList<>();
+        if (javaJar) {
+            command.add(java());
+            command.addAll(jvmOptions);
+            command.addAll(List.of("-jar", runtimeJar.toAbsolutePath().toString()));
+        } else {
+            command.add(LAUNCHER.toAbsolutePath().toString());
+        }
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(home.toFile()).redirectErrorStream(true)
                 .redirectOutput(home.resolve("runtime.log").toFile());
+        if (!javaJar) {
+            builder.environment().put("NANOBANANA_JAR", runtimeJar.toAbsolutePath().toString());
+            // beside the launcher's own settings, not instead of them
+            builder.environment().put("JAVA_TOOL_OPTIONS", String.join(" ", jvmOptions));
+        }
         builder.environment().put("RUNPOD_API_KEY", KEY);
         builder.environment().put("NANOBANANA_ENDPOINT_URL", emulator.endpoint);
         builder.environment().put("NANOBANANA_CONCURRENCY", Integer.toString(concurrency));
         // a free port: another runtime on this machine may hold the default 8080
         builder.environment().put("CAMEL_MANAGEMENT_PORT", "0");
+        if (ledgerRows > 0) {
+            fillLedger(builder, home);
+        }
         long started = System.nanoTime();
         Process process = builder.start();
         try {
@@ -211,6 +234,37 @@ public final class Bench {
             process.waitFor(30, TimeUnit.SECONDS);
             process.destroyForcibly();
         }
+    }
+
+    /**
+     * A ledger that has seen {@code ledgerRows} jobs before the batch: the runtime started once and stopped, for its
+     * schema, then the rows written with H2's own shell (from the runtime's jar), as retention leaves old jobs.
+     */
+    static void fillLedger(ProcessBuilder runtime, Path home) throws Exception {
+        Process first = runtime.start();
+        try {
+            waitFor(() -> Files.readString(home.resolve("runtime.log")).contains("(nano-banana-camel) started in"),
+                    Duration.ofMinutes(3), first);
+        } finally {
+            first.destroy();
+            first.waitFor(120, TimeUnit.SECONDS);
+        }
+        String at = "DATEADD(SECOND, -8 * x, DATEADD(DAY, -1, CURRENT_TIMESTAMP))";
+        String insert = "INSERT INTO ledger_job (source, job_id, phase, fingerprint, runpod_id, resolution, cost_usd, "
+                + "charge_usd, received_at, submitted_at, updated_at, finished_at, route, progress, pruned_at) "
+                + "SELECT 'inbox', 'old-' || x, 'DELIVERED', 'old', 'rp-old-' || x, '1k', 0.0875, 0.0875, "
+                + at + ", " + at + ", " + at + ", " + at + ", '{}', '{}', " + at + " FROM SYSTEM_RANGE(1, "
+                + ledgerRows + ") n(x); ANALYZE";
+        long t0 = System.nanoTime();
+        Process shell = new ProcessBuilder(java(), "-cp", runtimeJar.toAbsolutePath().toString(),
+                "org.h2.tools.Shell", "-url", "jdbc:h2:file:" + home.toAbsolutePath().resolve("state/ledger"),
+                "-user", "sa", "-sql", insert).redirectErrorStream(true).start();
+        String output = new String(shell.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!shell.waitFor(30, TimeUnit.MINUTES) || shell.exitValue() != 0 || output.contains("Exception")) {
+            throw new IllegalStateException("could not fill the ledger: " + output);
+        }
+        System.out.printf(Locale.ROOT, "  the ledger holds %,d old jobs (written in %.0f s)%n", ledgerRows,
+                (System.nanoTime() - t0) / 1e9);
     }
 
     /** RunPod's own JS SDK in a plain script (bench/runpod-sdk-peer.mjs), N at a time; it reports its own CPU. */
