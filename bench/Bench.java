@@ -39,7 +39,7 @@ import java.util.stream.Stream;
  *
  * Prints, for each: jobs/s against Little's bound (concurrency / latency), CPU ms per job, peak RSS, the runtime's
  * ready time, submissions per job at the emulator (must be 1.00), and the job ledger's cost: its file's size per job
- * once the runtime stopped (SIGTERM), and its commits per job. Work folders go to {@code target/bench/}.
+ * at the end of the batch (the runtime still running), and its commits per job. Work folders go to {@code target/bench/}.
  */
 public final class Bench {
 
@@ -216,14 +216,15 @@ public final class Bench {
                 System.out.println("  " + failed + " job files failed: see " + home.resolve("out/failed"));
             }
             double submits = (emulator.runsyncCount() - submitsBefore) / (double) jobs;
-            // stopped as a user stops it (SIGTERM): what the ledger keeps is what is on disk then
+            // the file as the running service has it (H2 compacts it for up to 200 ms when it closes); none when the
+            // ledger is elsewhere (-Dbench.jvm=-Dnanobanana.ledger.url=...)
+            Path ledgerFile = home.resolve("state/ledger.mv.db");
+            long ledgerBytes = Files.exists(ledgerFile) ? Files.size(ledgerFile) : -1;
+            // stopped as a user stops it (SIGTERM), which logs the ledger's commits
             process.destroy();
             if (!process.waitFor(120, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("the runtime did not stop within 120 s of SIGTERM");
             }
-            // none when the ledger is elsewhere (-Dbench.jvm=-Dnanobanana.ledger.url=...)
-            Path ledgerFile = home.resolve("state/ledger.mv.db");
-            long ledgerBytes = Files.exists(ledgerFile) ? Files.size(ledgerFile) : -1;
             Matcher closed = Pattern.compile("The job ledger closed after (\\d+) commits")
                     .matcher(Files.readString(home.resolve("runtime.log")));
             long commits = closed.find() ? Long.parseLong(closed.group(1)) : -1;
@@ -336,7 +337,7 @@ public final class Bench {
     }
 
     /**
-     * @param ledgerBytes the ledger file's size once the runtime stopped; -1 for the shell loop
+     * @param ledgerBytes the ledger file's size at the end of the batch, the runtime still running; -1 for the shell loop
      * @param ledgerCommits the transactions that wrote to the ledger, as the runtime logs them when it stops (the file
      *     consumers' claims, one insert and one delete a file, come on top); -1 when unknown
      */
