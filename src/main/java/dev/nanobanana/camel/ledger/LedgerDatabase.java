@@ -88,8 +88,9 @@ final class LedgerDatabase {
         if (!url.toUpperCase(Locale.ROOT).contains("WRITE_DELAY")) {
             url += ";WRITE_DELAY=0";
         }
-        // H2 closes its database when the JVM is told to stop; jobs still finishing then must still write to it
-        if (!url.toUpperCase(Locale.ROOT).contains("DB_CLOSE_ON_EXIT")) {
+        // H2 closes its database when the JVM is told to stop; jobs still finishing then must still write to it (H2's
+        // mixed mode, AUTO_SERVER=TRUE, refuses the setting: there H2 keeps its own)
+        if (!url.toUpperCase(Locale.ROOT).contains("DB_CLOSE_ON_EXIT") && !shared(url)) {
             url += ";DB_CLOSE_ON_EXIT=FALSE";
         }
         return url;
@@ -102,7 +103,12 @@ final class LedgerDatabase {
     static boolean onlyThisProcess(String jdbcUrl) {
         String url = jdbcUrl.toUpperCase(Locale.ROOT);
         return url.startsWith("JDBC:H2:") && !url.startsWith("JDBC:H2:TCP:") && !url.startsWith("JDBC:H2:SSL:")
-               && !url.replace(" ", "").contains("AUTO_SERVER=TRUE");
+               && !shared(jdbcUrl);
+    }
+
+    /** H2's mixed mode: the first process serves the file to the others. */
+    private static boolean shared(String jdbcUrl) {
+        return jdbcUrl.toUpperCase(Locale.ROOT).replace(" ", "").contains("AUTO_SERVER=TRUE");
     }
 
     /**

@@ -57,6 +57,10 @@ public abstract class RemoteSourcesTestSupport extends PipelineTestSupport {
         p.setProperty("nanobanana.sftp.password", sftp.password());
         p.setProperty("nanobanana.sftp.known-hosts-file", sftp.knownHostsFile().toString());
         p.setProperty("nanobanana.sftp.settle-time", "1s");
+        // a ledger that other instances share, as remote sources are shared: H2's mixed mode lets other processes
+        // open the file, so the file claims live in its database, where anotherInstancesClaims() takes them too
+        // (one process alone on an H2 file keeps them in memory: FileClaimsPlaceTest)
+        p.setProperty("nanobanana.ledger.url", p.getProperty("nanobanana.ledger.url") + ";AUTO_SERVER=TRUE");
         return p;
     }
 
