@@ -5,7 +5,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Route;
@@ -17,6 +21,7 @@ import dev.nanobanana.camel.app.once.BatchSummary.CompletedJob;
 import dev.nanobanana.camel.app.once.BatchSummary.FailedJob;
 import dev.nanobanana.camel.job.JobOutcome;
 import dev.nanobanana.camel.pipeline.JobOutcomes;
+import dev.nanobanana.camel.pipeline.NanoBananaRoutes;
 import dev.nanobanana.camel.job.JobPhase;
 import dev.nanobanana.camel.job.JobState;
 import dev.nanobanana.camel.runpod.RunpodResult;
@@ -38,6 +43,10 @@ final class BatchJobs extends RoutePolicySupport {
     private final Clock clock;
     private final List<CompletedJob> completed = new ArrayList<>();
     private final List<FailedJob> failed = new ArrayList<>();
+    /** Jobs the ledger handed back (a run killed before) that this batch finished, by source and id. */
+    private final Set<String> resumed = new HashSet<>();
+    /** Jobs whose file this batch found delivered already, by source and id. */
+    private final Map<String, CompletedJob> foundDelivered = new HashMap<>();
     private int known;
 
     BatchJobs(SinkPlaces places, BatchProgress progress, Instant started, Clock clock) {
@@ -62,11 +71,26 @@ final class BatchJobs extends RoutePolicySupport {
         }
         JobOutcome outcome = JobOutcomes.outcomeOf(exchange);
         String source = JobExchange.route(exchange).source();
+        String key = source + "/" + outcome.jobId();
         if (outcome.completed()) {
             CompletedJob job = completedJob(exchange, outcome, source);
             // shown under the lock that counted it: two jobs ending at once would otherwise race from their count
             // to the display, and [2/6] could print before [1/6]
             synchronized (this) {
+                // a job this batch resumed and delivered, and its file read again: the same job, counted once
+                if (job.deliveredAlready()) {
+                    if (resumed.contains(key)) {
+                        known--;
+                        return;
+                    }
+                    foundDelivered.put(key, job);
+                } else if (NanoBananaRoutes.RESUME_ROUTE.equals(route.getRouteId())) {
+                    resumed.add(key);
+                    CompletedJob file = foundDelivered.remove(key);
+                    if (file != null && completed.remove(file)) {
+                        known--;
+                    }
+                }
                 completed.add(job);
                 progress.completed(job, counts());
             }
