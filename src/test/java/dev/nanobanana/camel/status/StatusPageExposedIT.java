@@ -43,11 +43,12 @@ class StatusPageExposedIT {
 
     @Test
     void beyondLoopbackWithoutATokenThePageIsRefusedAndSaysWhatToSet() throws Exception {
-        int port = StatusPageIT.freePort();
         RuntimeProcess runtime = new RuntimeProcess(home, Map.of("NANOBANANA_EMULATOR_ENABLED", "true"),
-                "-Dcamel.management.host=0.0.0.0", "-Dcamel.management.port=" + port);
+                "-Dcamel.management.host=0.0.0.0");
         try {
             runtime.start();
+            // the port the runtime took (port 0): a port chosen beforehand may be taken by then
+            int port = listening(runtime);
             String base = "http://127.0.0.1:" + port;
             await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> get(base + "/observe/health/live",
                     Map.of()).statusCode() == 200);
@@ -66,12 +67,12 @@ class StatusPageExposedIT {
 
     @Test
     void withATokenThePageNeedsItAndABrowserOpensItOnceByItsAddress() throws Exception {
-        int port = StatusPageIT.freePort();
         RuntimeProcess runtime = new RuntimeProcess(home, Map.of("NANOBANANA_EMULATOR_ENABLED", "true",
-                "NANOBANANA_STATUS_TOKEN", TOKEN), "-Dcamel.management.host=0.0.0.0",
-                "-Dcamel.management.port=" + port);
+                "NANOBANANA_STATUS_TOKEN", TOKEN), "-Dcamel.management.host=0.0.0.0");
         try {
             runtime.start();
+            // the port the runtime took (port 0): a port chosen beforehand may be taken by then
+            int port = listening(runtime);
             String base = "http://127.0.0.1:" + port;
             await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> get(base + "/observe/health/live",
                     Map.of()).statusCode() == 200);
@@ -115,12 +116,12 @@ class StatusPageExposedIT {
 
     @Test
     void aRequestNamingAnotherHostIsRefusedSoThatAWebPageCannotReadThePageThroughANameOfItsOwn() throws Exception {
-        int port = StatusPageIT.freePort();
         RuntimeProcess runtime = new RuntimeProcess(home, Map.of("NANOBANANA_EMULATOR_ENABLED", "true",
-                "NANOBANANA_STATUS_HOST_NAMES", "status.example.test, other.example.test"),
-                "-Dcamel.management.port=" + port);
+                "NANOBANANA_STATUS_HOST_NAMES", "status.example.test, other.example.test"));
         try {
             runtime.start();
+            // the port the runtime took (port 0): a port chosen beforehand may be taken by then
+            int port = listening(runtime);
             await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> get("http://127.0.0.1:" + port
                     + "/observe/health/live", Map.of()).statusCode() == 200);
             runtime.drop("shoe.json", """
@@ -153,11 +154,11 @@ class StatusPageExposedIT {
 
     @Test
     void aFormPostedFromAnotherSiteWritesNoContactSheetWhileThePagesOwnButtonAndScriptsDo() throws Exception {
-        int port = StatusPageIT.freePort();
-        RuntimeProcess runtime = new RuntimeProcess(home, Map.of("NANOBANANA_EMULATOR_ENABLED", "true"),
-                "-Dcamel.management.port=" + port);
+        RuntimeProcess runtime = new RuntimeProcess(home, Map.of("NANOBANANA_EMULATOR_ENABLED", "true"));
         try {
             runtime.start();
+            // the port the runtime took (port 0): a port chosen beforehand may be taken by then
+            int port = listening(runtime);
             String base = "http://127.0.0.1:" + port;
             await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> get(base + "/observe/health/live",
                     Map.of()).statusCode() == 200);
@@ -191,15 +192,15 @@ class StatusPageExposedIT {
 
     @Test
     void aLinkInTheSinkToAFileOutsideIsNotServedWhileASinkFolderThatIsALinkStillIs() throws Exception {
-        int port = StatusPageIT.freePort();
         Path disk = Files.createDirectories(home.resolve("bigger-disk/completed"));
         Files.createDirectories(home.resolve("out"));
         Files.createSymbolicLink(home.resolve("out/completed"), disk);
         Path outside = Files.writeString(home.resolve("outside.txt"), "a file the page must not serve");
-        RuntimeProcess runtime = new RuntimeProcess(home, Map.of("NANOBANANA_EMULATOR_ENABLED", "true"),
-                "-Dcamel.management.port=" + port);
+        RuntimeProcess runtime = new RuntimeProcess(home, Map.of("NANOBANANA_EMULATOR_ENABLED", "true"));
         try {
             runtime.start();
+            // the port the runtime took (port 0): a port chosen beforehand may be taken by then
+            int port = listening(runtime);
             String base = "http://127.0.0.1:" + port;
             await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> get(base + "/observe/health/live",
                     Map.of()).statusCode() == 200);
@@ -238,6 +239,13 @@ class StatusPageExposedIT {
      * A request as any client can write it, Host included (Java's HTTP client will not send a Host of the caller's):
      * what a browser sends when a page on a name pointed at this machine asks.
      */
+    /** The management server's port, once the runtime logs that it listens. */
+    static int listening(RuntimeProcess runtime) {
+        await().atMost(Duration.ofSeconds(60)).until(() -> runtime.managementUrl() != null || !runtime.isAlive());
+        assertThat(runtime.managementUrl()).as("the management server listens:%n%s", runtime.log()).isNotNull();
+        return URI.create(runtime.managementUrl()).getPort();
+    }
+
     static RawResponse raw(int port, String method, String path, String host, Map<String, String> headers)
             throws IOException {
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
