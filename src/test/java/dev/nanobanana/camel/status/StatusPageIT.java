@@ -58,14 +58,13 @@ class StatusPageIT {
         emulator = RunpodEmulator.start(EmulatorSettings.defaults().withApiKey(API_KEY)
                 .withLatency(Duration.ofMillis(300)).withRunsyncWait(Duration.ofSeconds(5)));
         FaultSpec.parse("runsync=429;retry-after=1").forEach(f -> emulator.inject(f.operation(), f.fault()));
-        int port = freePort();
-        base = "http://127.0.0.1:" + port;
         runtime = new RuntimeProcess(home, Map.of(
                 "RUNPOD_API_KEY", API_KEY,
                 "NANOBANANA_ENDPOINT_URL", emulator.endpointUrl(),
-                "NANOBANANA_RETRY_INITIAL_DELAY", "200"),
-                "-Dcamel.management.port=" + port);
+                "NANOBANANA_RETRY_INITIAL_DELAY", "200"));
         runtime.start();
+        // the port the runtime took (port 0): a port chosen beforehand may be taken by then
+        base = "http://127.0.0.1:" + StatusPageExposedIT.listening(runtime);
         runtime.drop("batch.json", """
                 {"jobs": [
                   {"id": "shoe", "prompt": "Make the shoe yellow", "images": ["https://example.com/shoe.jpg"]},
