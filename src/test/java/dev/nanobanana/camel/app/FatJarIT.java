@@ -182,7 +182,8 @@ public class FatJarIT {
         }
     }
 
-    private static void copy(Path from, Path to) throws IOException {
+    /** Copies a folder of the project (config/, routes/, examples/) into a runtime's folder. */
+    static void copy(Path from, Path to) throws IOException {
         try (Stream<Path> tree = Files.walk(from)) {
             for (Path source : tree.toList()) {
                 Files.copy(source, to.resolve(from.relativize(source).toString()));

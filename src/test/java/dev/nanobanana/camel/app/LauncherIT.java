@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -40,7 +39,7 @@ class LauncherIT {
     @Test
     void readmesCommandRunsTheExamplesOnC1WithA256MegabyteHeapAndStopsOnSigterm() throws Exception {
         for (String folder : List.of("config", "routes", "examples")) {
-            copy(Path.of(folder), home.resolve(folder));
+            FatJarIT.copy(Path.of(folder), home.resolve(folder));
         }
         launched = launcher(Map.of("NANOBANANA_EMULATOR_ENABLED", "true")).start();
 
@@ -93,18 +92,5 @@ class LauncherIT {
 
     private String log() throws IOException {
         return Files.readString(home.resolve("runtime.log"));
-    }
-
-    private static void copy(Path from, Path to) throws IOException {
-        try (Stream<Path> tree = Files.walk(from)) {
-            for (Path path : tree.toList()) {
-                Path target = to.resolve(from.relativize(path).toString());
-                if (Files.isDirectory(path)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(path, target);
-                }
-            }
-        }
     }
 }

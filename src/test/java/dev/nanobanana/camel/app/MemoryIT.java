@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -44,7 +43,7 @@ class MemoryIT {
         emulator = RunpodEmulator.start(EmulatorSettings.defaults().withLatency(Duration.ofSeconds(20))
                 .withImageBytes(IMAGE_BYTES).withBase64Style(Base64Style.DATA_URI_IN_IMAGE_URL));
         for (String folder : List.of("config", "routes")) {
-            copy(Path.of(folder), home.resolve(folder));
+            FatJarIT.copy(Path.of(folder), home.resolve(folder));
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder builder = new ProcessBuilder(java, "-Xmx64m", "-Dcamel.management.port=0", "-jar", FatJarIT.APP_JAR.toAbsolutePath().toString())
@@ -106,15 +105,6 @@ class MemoryIT {
             return Files.readString(home.resolve("runtime.log"));
         } catch (IOException e) {
             return e.toString();
-        }
-    }
-
-    private static void copy(Path from, Path to) throws IOException {
-        try (Stream<Path> tree = Files.walk(from)) {
-            List<Path> all = new ArrayList<>(tree.toList());
-            for (Path source : all) {
-                Files.copy(source, to.resolve(from.relativize(source).toString()));
-            }
         }
     }
 }

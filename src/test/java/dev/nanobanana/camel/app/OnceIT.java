@@ -52,7 +52,7 @@ class OnceIT {
     void layOutTheRuntimeFolderAndStartRunpod() throws IOException {
         assertThat(FatJarIT.APP_JAR).as("built by mvn package").exists();
         for (String folder : List.of("config", "routes")) {
-            copy(Path.of(folder), home.resolve(folder));
+            FatJarIT.copy(Path.of(folder), home.resolve(folder));
         }
         Files.createDirectories(home.resolve("inbox"));
         runpod = RunpodEmulator.start(EmulatorSettings.defaults().withApiKey(KEY).withLatency(Duration.ofMillis(200)));
@@ -533,14 +533,6 @@ class OnceIT {
         try (Stream<Path> files = Files.list(path)) {
             return files.filter(Files::isRegularFile).map(file -> file.getFileName().toString())
                     .filter(name -> !name.startsWith(".")).sorted().collect(Collectors.toList());
-        }
-    }
-
-    private static void copy(Path from, Path to) throws IOException {
-        try (Stream<Path> tree = Files.walk(from)) {
-            for (Path source : tree.toList()) {
-                Files.copy(source, to.resolve(from.relativize(source).toString()));
-            }
         }
     }
 
