@@ -49,6 +49,23 @@ public final class JobSlots {
     }
 
     /**
+     * Takes a slot for a job RunPod has already (one this instance takes over, or finds again after a restart), at
+     * once, even past the limit: RunPod runs it whether it is polled or not, so holding it back would only delay its
+     * result, and could leave it waiting for ever behind jobs that hold every slot while they wait for the budget that
+     * this very job's result may give back. New jobs are submitted again once fewer than the limit are in flight.
+     */
+    public void takeForJobAtRunpod(Exchange exchange) {
+        synchronized (this) {
+            if (closed || exchange.getProperty(HOLDS_SLOT) != null) {
+                // stopping: the job stays as the ledger has it, for the next start
+                return;
+            }
+            take(exchange);
+        }
+        exchange.getExchangeExtension().addOnCompletion(new SlotGivenBack());
+    }
+
+    /**
      * No job takes a slot from now on: the runtime is stopping. Jobs in flight finish; jobs still waiting are left as
      * they are, never submitted, and their files stay in the inbox for the next start.
      */
@@ -174,6 +191,14 @@ public final class JobSlots {
     private record Waiting(Exchange exchange, AsyncCallback callback) {
     }
 
+    private final class SlotGivenBack extends SynchronizationAdapter {
+
+        @Override
+        public void onDone(Exchange done) {
+            release(done);
+        }
+    }
+
     private final class Acquire extends AsyncProcessorSupport {
 
         @Override
@@ -183,12 +208,7 @@ public final class JobSlots {
                 return true;
             }
             // whatever way the job ends, its slot is given back
-            exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
-                @Override
-                public void onDone(Exchange done) {
-                    release(done);
-                }
-            });
+            exchange.getExchangeExtension().addOnCompletion(new SlotGivenBack());
             synchronized (JobSlots.this) {
                 if (closed) {
                     exchange.setRouteStop(true);

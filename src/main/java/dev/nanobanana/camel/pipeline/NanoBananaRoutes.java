@@ -132,6 +132,7 @@ public class NanoBananaRoutes extends RouteBuilder {
                         .process(exchange -> inDoubt(settings))
                         .to(RUN)
                     .when(phase(JobPhase.SUBMITTED))
+                        .process(slots::takeForJobAtRunpod)
                         .to(FINISH)
                     .otherwise()
                         .to(KEEP)

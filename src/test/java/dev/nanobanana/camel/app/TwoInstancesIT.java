@@ -172,23 +172,31 @@ class TwoInstancesIT {
     @Test
     void anInstanceKilledWhileJobsWaitForTheBudgetLeavesThemToTheOtherAndTheCapStillHolds() throws Exception {
         int jobs = 40;
-        emulator = RunpodEmulator.start(EmulatorSettings.defaults().withLatency(Duration.ofSeconds(2))
+        // a job runs 30 s at RunPod and /runsync answers after 1 s: a's submits are at RunPod, with an id, when it dies
+        emulator = RunpodEmulator.start(EmulatorSettings.defaults().withLatency(Duration.ofSeconds(30))
                 .withRunsyncWait(Duration.ofSeconds(1)).withImageBytes(4096));
-        // ten jobs of 1k (0.0875 USD each) fit under the cap, which both instances share through the ledger
+        // ten jobs of 1k (0.0875 USD each) fit under the cap, which both instances share through the ledger; a reads
+        // at most 16 files (8 in slots, 8 waiting for one), and b the rest
         Map<String, String> tenJobs = with(QUICK_TAKEOVER, "NANOBANANA_BUDGET_MAX_USD", "0.875");
-        a = instance("a", emulator.endpointUrl(), tenJobs);
-        b = instance("b", emulator.endpointUrl(), tenJobs);
+        a = instance("a", emulator.endpointUrl(), with(tenJobs, "NANOBANANA_CONCURRENCY", "8"));
         a.start();
-        b.start();
         dropJobs(jobs);
-
-        awaitOrShowLogs(() -> emulator.requests(Operation.RUNSYNC).size() == 10 && !jobsOf("a", "RECEIVED").isEmpty());
+        awaitOrShowLogs(() -> emulator.requests(Operation.RUNSYNC).size() == 8 && jobsOf("a", "SUBMITTED").size() == 8
+                              && !jobsOf("a", "RECEIVED").isEmpty());
+        b = instance("b", emulator.endpointUrl(), tenJobs);
+        b.start();
+        // every one of b's 20 slots holds a job waiting for the budget, which a's jobs at RunPod count
+        awaitOrShowLogs(() -> emulator.requests(Operation.RUNSYNC).size() == 10 && jobsOf("b", "RECEIVED").size() >= 20);
         a.kill();
+        Set<String> atRunpod = jobsOf("a", "SUBMITTED");
         Set<String> unsent = jobsOf("a", "RECEIVED");
+
+        // b takes a's jobs over: it polls those RunPod has, though its slots are full, and finishes them; those a never
+        // sent wait for the budget as b's own do
         awaitOrShowLogs(() -> jobsOf("a", UNFINISHED).isEmpty() && jobsOf("b", "RECEIVED").containsAll(unsent)
                               && jobsOf("b", IN_FLIGHT).isEmpty());
-        // b took a's jobs over: those a sent it polls, those a never sent wait for the budget as b's own do; the
-        // budget tries them every second, and must keep them waiting
+        assertThat(ids(completed, ".json")).as("a's jobs at RunPod, finished by b").containsAll(atRunpod);
+        // the budget tries the waiting jobs every second, and must keep them waiting
         Thread.sleep(3000);
         assertThat(emulator.requests(Operation.RUNSYNC)).as("nothing over the cap").hasSize(10);
 
