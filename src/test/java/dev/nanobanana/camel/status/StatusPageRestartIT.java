@@ -26,10 +26,9 @@ class StatusPageRestartIT {
 
     @Test
     void afterARestartTheCountsStillShowTodaysJobsAsTheTilesAndTheSpendDo() throws Exception {
-        int port = StatusPageIT.freePort();
-        String base = "http://127.0.0.1:" + port;
+        // port 0: the runtime takes a free port at each start, and the test reads it from the log
         RuntimeProcess runtime = new RuntimeProcess(home, Map.of("NANOBANANA_EMULATOR_ENABLED", "true"),
-                "-Dcamel.management.port=" + port);
+                "-Dcamel.management.port=0");
         try {
             runtime.start();
             runtime.drop("shoe.json", """
@@ -43,6 +42,7 @@ class StatusPageRestartIT {
             runtime.terminate();
 
             runtime.start();
+            String base = "http://127.0.0.1:" + StatusPageExposedIT.listening(runtime);
             try (Chromium chromium = Chromium.start()) {
                 ChromeDriver browser = chromium.driver();
                 await().atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(() -> {
