@@ -35,6 +35,7 @@ import java.util.stream.Stream;
  * java bench/Bench.java --no-baseline --concurrency 64 --ledger-rows 1000000   # a ledger that has seen a million jobs
  * java -Dbench.threads=1 bench/Bench.java --concurrency 64 --no-baseline   # the batch's CPU by thread
  * java -Dbench.profile=1 bench/Bench.java --concurrency 64 --no-baseline   # and by what the runtime does (async-profiler)
+ * java -Dbench.idle=120 bench/Bench.java --concurrency 400 --no-baseline   # the ledger's file after 2 minutes idle
  * </pre>
  *
  * Prints, for each: jobs/s against Little's bound (concurrency / latency), CPU ms per job, peak RSS, the runtime's
@@ -220,6 +221,13 @@ public final class Bench {
             // ledger is elsewhere (-Dbench.jvm=-Dnanobanana.ledger.url=...)
             Path ledgerFile = home.resolve("state/ledger.mv.db");
             long ledgerBytes = Files.exists(ledgerFile) ? Files.size(ledgerFile) : -1;
+            // -Dbench.idle=N: the file again after N s with nothing to do, while H2 keeps house
+            long idle = Long.getLong("bench.idle", 0);
+            if (idle > 0 && ledgerBytes >= 0) {
+                Thread.sleep(idle * 1000);
+                System.out.printf(Locale.ROOT, "  the ledger's file after %d s idle: %.1f kB a job (%.1f at the end of "
+                        + "the batch)%n", idle, Files.size(ledgerFile) / 1024.0 / jobs, ledgerBytes / 1024.0 / jobs);
+            }
             // stopped as a user stops it (SIGTERM), which logs the ledger's commits
             process.destroy();
             if (!process.waitFor(120, TimeUnit.SECONDS)) {
