@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Properties;
 
 import org.apache.camel.impl.DefaultCamelContext;
@@ -57,6 +58,14 @@ class NanoBananaSettingsTest {
                 .withMessage("nanobanana.concurrency must be a whole number of at least 1, not \"lots\"");
         assertThatIllegalArgumentException().isThrownBy(() -> settings("nanobanana.retry.max-delay", "soon"))
                 .withMessage("nanobanana.retry.max-delay must be a duration such as 500, 10s or 2m, not \"soon\"");
+    }
+
+    @Test
+    void everyWaitHasAnEnd() {
+        for (String key : List.of("http.connect-timeout", "http.read-timeout", "poll.deadline", "ledger.lease")) {
+            assertThatIllegalArgumentException().isThrownBy(() -> settings("nanobanana." + key, "0"))
+                    .withMessage("nanobanana." + key + " must be a duration above zero, such as 15s");
+        }
     }
 
     @Test
