@@ -102,7 +102,7 @@ public final class NanoBananaMain {
         try {
             command = CommandLine.parse(arguments, main::argumentsTaken);
         } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage() + " (java -jar nano-banana-camel-app.jar --help lists the options)");
+            System.err.println(e.getMessage() + " (--help lists the options)");
             System.exit(NOT_STARTED);
             return;
         }

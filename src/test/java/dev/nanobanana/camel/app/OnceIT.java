@@ -444,7 +444,7 @@ class OnceIT {
 
         assertThat(process.exitValue()).isEqualTo(2);
         assertThat(output().lines().toList()).containsExactly(
-                "Unknown option: --onse (java -jar nano-banana-camel-app.jar --help lists the options)");
+                "Unknown option: --onse (--help lists the options)");
     }
 
     @Test
