@@ -173,8 +173,7 @@ public final class Bench {
         long started = System.nanoTime();
         Process process = builder.start();
         try {
-            waitFor(() -> Files.readString(home.resolve("runtime.log")).contains("(nano-banana-camel) started in"),
-                    Duration.ofMinutes(3), process);
+            awaitStarted(home, process);
             double ready = (System.nanoTime() - started) / 1e9;
             long submitsBefore = emulator.runsyncCount();
             long cpuBefore = cpuTicks(process.pid());
@@ -245,6 +244,12 @@ public final class Bench {
         }
     }
 
+    /** Waits for the runtime's log to say it started. */
+    static void awaitStarted(Path home, Process runtime) throws Exception {
+        waitFor(() -> Files.readString(home.resolve("runtime.log")).contains("(nano-banana-camel) started in"),
+                Duration.ofMinutes(3), runtime);
+    }
+
     /**
      * A ledger that has seen {@code ledgerRows} jobs before the batch: the runtime started once and stopped, for its
      * schema, then the rows written with H2's own shell (from the runtime's jar), as retention leaves old jobs.
@@ -252,8 +257,7 @@ public final class Bench {
     static void fillLedger(ProcessBuilder runtime, Path home) throws Exception {
         Process first = runtime.start();
         try {
-            waitFor(() -> Files.readString(home.resolve("runtime.log")).contains("(nano-banana-camel) started in"),
-                    Duration.ofMinutes(3), first);
+            awaitStarted(home, first);
         } finally {
             first.destroy();
             first.waitFor(120, TimeUnit.SECONDS);

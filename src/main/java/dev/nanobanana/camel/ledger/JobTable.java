@@ -29,7 +29,8 @@ import dev.nanobanana.camel.job.JobState;
 final class JobTable {
 
     static final Set<JobPhase> IN_FLIGHT = EnumSet.of(JobPhase.SUBMITTING, JobPhase.SUBMITTED, JobPhase.RESULT_RECEIVED);
-    static final Set<JobPhase> UNFINISHED = EnumSet.complementOf(EnumSet.of(JobPhase.DELIVERED, JobPhase.FAILED));
+    static final Set<JobPhase> FINISHED = EnumSet.of(JobPhase.DELIVERED, JobPhase.FAILED);
+    static final Set<JobPhase> UNFINISHED = EnumSet.complementOf(EnumSet.copyOf(FINISHED));
     /** May be charging now, without a cost in the ledger yet. */
     static final Set<JobPhase> AWAITING_COST = EnumSet.of(JobPhase.SUBMITTING, JobPhase.SUBMITTED);
 
@@ -77,7 +78,7 @@ final class JobTable {
 
     // the index on (phase, finished_at) serves it; a sweep looks at the jobs finished since the one before
     private static final String LOCK_UNPRUNED = "SELECT " + COLUMNS + " FROM ledger_job "
-            + "WHERE phase IN ('DELIVERED', 'FAILED') AND finished_at >= ? AND finished_at < ? AND pruned_at IS NULL "
+            + "WHERE phase IN " + inList(FINISHED) + " AND finished_at >= ? AND finished_at < ? AND pruned_at IS NULL "
             + "FETCH FIRST ? ROWS ONLY FOR UPDATE SKIP LOCKED";
 
     private static final String PRUNE = "UPDATE ledger_job SET progress = ?, state = NULL, pruned_at = ? "
@@ -344,7 +345,7 @@ final class JobTable {
                 counts.put(JobPhase.valueOf(rows.getString(1)), rows.getLong(2));
             }
         }
-        for (JobPhase finished : List.of(JobPhase.DELIVERED, JobPhase.FAILED)) {
+        for (JobPhase finished : FINISHED) {
             try (PreparedStatement select = connection.prepareStatement(FINISHED_SINCE)) {
                 select.setString(1, finished.name());
                 setInstant(select, 2, finishedSince);
@@ -383,7 +384,7 @@ final class JobTable {
 
     List<FinishedMinute> finishedPerMinute(Connection connection, Instant since) throws SQLException {
         List<FinishedMinute> minutes = new ArrayList<>();
-        for (JobPhase finished : List.of(JobPhase.DELIVERED, JobPhase.FAILED)) {
+        for (JobPhase finished : FINISHED) {
             try (PreparedStatement select = connection.prepareStatement(FINISHED_PER_MINUTE)) {
                 select.setString(1, finished.name());
                 setInstant(select, 2, since);

@@ -12,7 +12,7 @@ import org.flywaydb.core.api.FlywayException;
 /** The ledger's connection pool, on a schema that Flyway has brought up to date. */
 final class LedgerDatabase {
 
-    static final int STATEMENTS_KEPT = 128;
+    private static final int STATEMENTS_KEPT = 128;
 
     private LedgerDatabase() {
     }
