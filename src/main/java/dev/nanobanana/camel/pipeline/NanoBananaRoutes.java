@@ -155,8 +155,7 @@ public class NanoBananaRoutes extends RouteBuilder {
         stepRoute(CANCEL)
                 .process(calls.cancel());
         stepRoute(KEEP)
-                .process(new ImageDownload(beans.runpod(), beans.spool(),
-                        exchange -> clerk.note(JobExchange.state(exchange))));
+                .process(new ImageDownload(beans.runpod(), beans.spool()));
 
         stepRoute(DELIVER)
                 // sinks may be remote and slow: delivering never holds up the jobs still waiting on RunPod

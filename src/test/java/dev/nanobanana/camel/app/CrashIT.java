@@ -16,6 +16,7 @@ import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -23,6 +24,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import dev.nanobanana.emulator.EmulatorSettings;
 import dev.nanobanana.emulator.Operation;
 import dev.nanobanana.emulator.RunpodEmulator;
+import dev.nanobanana.camel.pipeline.PipelineTest;
 import dev.nanobanana.camel.runpod.SubmitMode;
 import dev.nanobanana.camel.testing.RuntimeProcess;
 
@@ -99,6 +101,65 @@ class CrashIT {
         }
         System.out.printf("%s: %d completed, %d in doubt, %d submissions%n", mode, completed.size(), failed.size(),
                 submissions.size());
+    }
+
+    @Test
+    void killedWhileAPaidImageWaitsForItsSinkTheNextStartFetchesItAgainAndPaysNothing() throws Exception {
+        emulator = RunpodEmulator.start(EmulatorSettings.defaults().withLatency(Duration.ofMillis(100))
+                .withImageBytes(4096));
+        runtime = new RuntimeProcess(home, Map.of(
+                "RUNPOD_API_KEY", emulator.apiKey(),
+                "NANOBANANA_ENDPOINT_URL", emulator.endpointUrl()));
+        // the inbox's images go to a sink of the user's own, which takes ten minutes to write the first time
+        Files.writeString(runtime.path("routes/inbox.camel.yaml"), inboxWithSlowSink(Duration.ofMinutes(10)));
+        runtime.start();
+        runtime.drop("shoe.json", PipelineTest.job(""));
+
+        // the image is paid for and kept in the spool; its delivery has not ended
+        awaitOrShowLog(() -> !runtime.names("out/spool", ".png").isEmpty());
+        runtime.kill();
+        assertThat(runtime.path("out/completed/shoe.png")).doesNotExist();
+        assertThat(emulator.requests(Operation.RUNSYNC)).hasSize(1);
+        assertThat(emulator.requests(Operation.IMAGE)).hasSize(1);
+
+        Files.writeString(runtime.path("routes/inbox.camel.yaml"), inboxWithSlowSink(Duration.ZERO));
+        runtime.start();
+        awaitOrShowLog(() -> Files.exists(runtime.path("inbox/.done/shoe.json")));
+        assertThat(runtime.path("out/completed/shoe.png")).exists();
+        assertThat(new ObjectMapper().readTree(runtime.path("out/completed/shoe.json").toFile()).path("jobId")
+                .asText()).isEqualTo("shoe");
+        assertThat(emulator.requests(Operation.RUNSYNC)).as("paid once").hasSize(1);
+        assertThat(emulator.requests(Operation.IMAGE)).as("the image fetched again").hasSize(2);
+        assertThat(runtime.names("out/spool", ".png")).isEmpty();
+    }
+
+    /** routes/inbox.camel.yaml, its completed sink a route that waits {@code delay} before it writes to out/completed. */
+    private static String inboxWithSlowSink(Duration delay) {
+        return """
+                - route:
+                    id: inbox
+                    from:
+                      uri: "file:{{nanobanana.inbox}}"
+                      parameters:
+                        includeExt: json
+                        move: .done
+                        moveFailed: .failed
+                        readLock: idempotent-changed
+                        idempotentRepository: "#nanobananaFileClaims"
+                        readLockRemoveOnCommit: true
+                        readLockMinAge: 1000
+                      steps:
+                        - setProperty: {name: NanoBananaCompletedSink, constant: "direct:slow-completed"}
+                        - to: direct:nanobanana-job-file
+                - route:
+                    id: slow-completed
+                    from:
+                      uri: direct:slow-completed
+                      steps:
+                        - delay:
+                            constant: "%d"
+                        - to: file:out/completed
+                """.formatted(delay.toMillis());
     }
 
     private void killWhen(Callable<Boolean> moment) throws Exception {
