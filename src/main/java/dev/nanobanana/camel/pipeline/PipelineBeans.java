@@ -5,11 +5,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.spi.ThreadPoolProfile;
 import org.apache.camel.support.EventNotifierSupport;
+import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.nanobanana.camel.egress.Egress;
@@ -32,6 +34,8 @@ import dev.nanobanana.camel.sink.ImageSpool;
  * everything closes with it.
  */
 public final class PipelineBeans {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PipelineBeans.class);
 
     /** This object: every part below. */
     public static final String BOUND_AS = "nanobananaPipeline";
@@ -138,6 +142,7 @@ public final class PipelineBeans {
             public void notify(CamelEvent event) {
                 if (event instanceof CamelEvent.CamelContextStartedEvent) {
                     clerk.start();
+                    removeAbandonedDownloads();
                 } else if (event instanceof CamelEvent.CamelContextStoppingEvent) {
                     // slots first: a job file whose jobs end unsubmitted once slots are closed stays in the inbox
                     slots.close();
@@ -156,6 +161,22 @@ public final class PipelineBeans {
         notifier.setIgnoreServiceEvents(true);
         notifier.setIgnoreStepEvents(true);
         context.getManagementStrategy().addEventNotifier(notifier);
+    }
+
+    /**
+     * Partial downloads a process left in the spool when it ended mid-download go once nothing has written to them for
+     * twice the read timeout (a download in progress pauses at most that long): looked for at the start, and as often
+     * again, since those of the process just before are young at the start.
+     */
+    private void removeAbandonedDownloads() {
+        Duration idle = settings.readTimeout().multipliedBy(2);
+        waits.scheduleWithFixedDelay(() -> {
+            int removed = spool.removeAbandoned(idle);
+            if (removed > 0) {
+                LOG.info("Removed {} partial image download(s) from {}, left by a run that ended in the middle of "
+                         + "them; their jobs fetch their images again", removed, spool.dir());
+            }
+        }, 0, idle.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Sinks may be remote and slow: deliveries wait in a queue for a few threads of their own. */

@@ -6,7 +6,12 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 /**
  * The local folder where a paid image is kept from the moment it arrives until it is in its sink: a sink that is
@@ -44,6 +49,46 @@ public final class ImageSpool {
         }
         return Files.move(incoming, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING,
                 StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /**
+     * Deletes the partial downloads that a process left when it ended in the middle of them (kill -9, a power cut):
+     * hidden files nothing has written to for {@code idle}. A download that is going on writes at least that often,
+     * or is given up; its job, still in the ledger with RunPod's answer, fetches its image again.
+     *
+     * @return how many were deleted
+     */
+    public int removeAbandoned(Duration idle) {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        FileTime before = FileTime.from(Instant.now().minus(idle));
+        List<Path> abandoned;
+        try (Stream<Path> files = Files.list(dir)) {
+            abandoned = files.filter(file -> file.getFileName().toString().startsWith(".incoming-"))
+                    .filter(file -> lastWritten(file).compareTo(before) < 0)
+                    .toList();
+        } catch (IOException e) {
+            return 0;
+        }
+        int removed = 0;
+        for (Path file : abandoned) {
+            try {
+                removed += Files.deleteIfExists(file) ? 1 : 0;
+            } catch (IOException e) {
+                // tried again next time
+            }
+        }
+        return removed;
+    }
+
+    private static FileTime lastWritten(Path file) {
+        try {
+            return Files.getLastModifiedTime(file);
+        } catch (IOException e) {
+            // gone meanwhile: kept or discarded by its download
+            return FileTime.from(Instant.MAX);
+        }
     }
 
     public static void discard(Path file) {
