@@ -46,6 +46,12 @@ public class RetryBookkeeping implements Processor {
 
     @Override
     public void process(Exchange exchange) {
+        // the error handler may run this after the failed step handed the exchange back, and so outside the MDC the
+        // step set (a fast answer completes the call on the thread that made it, and Camel queues the rest)
+        JobLogFields.around(exchange, () -> countAndSay(exchange));
+    }
+
+    private void countAndSay(Exchange exchange) {
         int attempts = exchange.getIn().getHeader(Exchange.REDELIVERY_COUNTER, 1, Integer.class);
         Instant now = clock.instant();
         JobExchange.progress(exchange, progress -> progress.failedAttempt(attempts, now));
