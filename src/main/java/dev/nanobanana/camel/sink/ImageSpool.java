@@ -20,6 +20,8 @@ import java.util.stream.Stream;
  */
 public final class ImageSpool {
 
+    private static final String INCOMING = ".incoming-";
+
     private final Path dir;
 
     public ImageSpool(Path dir) {
@@ -37,7 +39,7 @@ public final class ImageSpool {
         } catch (IOException e) {
             throw new UncheckedIOException("the spool folder " + dir + " cannot be created: " + e.getMessage(), e);
         }
-        return dir.resolve(".incoming-" + UUID.randomUUID());
+        return dir.resolve(INCOMING + UUID.randomUUID());
     }
 
     /** Keeps an image that has fully arrived under its name; checks that it is a PNG or JPEG image first. */
@@ -65,7 +67,7 @@ public final class ImageSpool {
         FileTime before = FileTime.from(Instant.now().minus(idle));
         List<Path> abandoned;
         try (Stream<Path> files = Files.list(dir)) {
-            abandoned = files.filter(file -> file.getFileName().toString().startsWith(".incoming-"))
+            abandoned = files.filter(file -> file.getFileName().toString().startsWith(INCOMING))
                     .filter(file -> lastWritten(file).compareTo(before) < 0)
                     .toList();
         } catch (IOException e) {

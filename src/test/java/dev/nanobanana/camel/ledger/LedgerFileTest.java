@@ -9,7 +9,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -22,6 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,32 +34,30 @@ import dev.nanobanana.camel.job.JobState;
  */
 class LedgerFileTest {
 
-    static final Duration LEASE = Duration.ofMinutes(1);
     static final String OWNER = "instance-a";
 
     @TempDir
     Path work;
     JobLedger ledger;
 
+    @BeforeEach
+    void open() {
+        ledger = JobLedger.open("jdbc:h2:file:" + work.resolve("state/ledger"), "sa", "");
+    }
+
     @AfterEach
     void close() {
-        if (ledger != null) {
-            ledger.close();
-        }
+        ledger.close();
     }
 
     @Test
     void eachWriteIsInTheFileWhenTheLedgerReturns() throws Exception {
-        ledger = JobLedger.open("jdbc:h2:file:" + work.resolve("state/ledger"), "sa", "");
         for (int i = 0; i < 10; i++) {
             String jobId = "job-" + i;
-            JobState received = SampleJobs.received(jobId, "make the shoe red", "1k", Instant.now());
-            JobLedgerTest.admit(ledger, jobId, received, OWNER);
+            JobState received = admit(jobId);
             assertThat(phasesInACopyOfTheFile(i)).as("after admitting %s", jobId).containsEntry(jobId, "RECEIVED");
 
-            Reservation reservation = ledger.reserve(JobLedgerTest.key(jobId), received.submitting(Instant.now()),
-                    OWNER, new BigDecimal("0.0875"), LocalDate.now(), Optional.empty());
-            assertThat(reservation.made()).isTrue();
+            assertThat(countAsSubmitting(received).made()).isTrue();
             assertThat(phasesInACopyOfTheFile(i)).as("after counting %s, before its request leaves", jobId)
                     .containsEntry(jobId, "SUBMITTING");
         }
@@ -67,7 +65,6 @@ class LedgerFileTest {
 
     @Test
     void writesOfManyJobsAtOnceAreEachInTheFileWhenTheLedgerReturns() throws Exception {
-        ledger = JobLedger.open("jdbc:h2:file:" + work.resolve("state/ledger"), "sa", "");
         ExecutorService threads = Executors.newFixedThreadPool(16);
         try {
             List<Future<Map<String, String>>> copies = new ArrayList<>();
@@ -75,10 +72,7 @@ class LedgerFileTest {
                 int n = i;
                 copies.add(threads.submit(() -> {
                     String jobId = "job-" + n;
-                    JobState received = SampleJobs.received(jobId, "make the shoe red", "1k", Instant.now());
-                    JobLedgerTest.admit(ledger, jobId, received, OWNER);
-                    ledger.reserve(JobLedgerTest.key(jobId), received.submitting(Instant.now()), OWNER,
-                            new BigDecimal("0.0875"), LocalDate.now(), Optional.empty());
+                    countAsSubmitting(admit(jobId));
                     Map<String, String> copy = phasesInACopyOfTheFile(n);
                     assertThat(copy).as("a copy of the file taken once the ledger returned").containsEntry(jobId,
                             "SUBMITTING");
@@ -91,6 +85,19 @@ class LedgerFileTest {
         } finally {
             threads.shutdownNow();
         }
+    }
+
+    /** Records a 1k job as received, as the pipeline admits it. */
+    private JobState admit(String jobId) {
+        JobState received = SampleJobs.received(jobId, "make the shoe red", "1k", Instant.now());
+        JobLedgerTest.admit(ledger, jobId, received, OWNER);
+        return received;
+    }
+
+    /** Counts the job against the budget and records it as submitting: the write before its request leaves. */
+    private Reservation countAsSubmitting(JobState received) {
+        return ledger.reserve(JobLedgerTest.key(received.jobId()), received.submitting(Instant.now()), OWNER,
+                new BigDecimal("0.0875"), LocalDate.now(), Optional.empty());
     }
 
     /** Copies the ledger's file, as a kill -9 would leave it now, and reads each job's phase from the copy. */
