@@ -37,6 +37,8 @@ public final class JobLedger implements AutoCloseable {
     private static final String DUPLICATE_KEY = "23505";
 
     private final HikariDataSource pool;
+    // an embedded H2 file only: a server keeps its own disk
+    private final Optional<LedgerFileUpkeep> fileUpkeep;
     private final boolean onlyThisProcess;
     private final Clock clock;
     private final JobTable jobs = new JobTable();
@@ -44,8 +46,9 @@ public final class JobLedger implements AutoCloseable {
     // what a job costs the ledger: bench/ divides it by the jobs run
     private final LongAdder commits = new LongAdder();
 
-    private JobLedger(HikariDataSource pool, boolean onlyThisProcess, Clock clock) {
+    private JobLedger(HikariDataSource pool, boolean h2File, boolean onlyThisProcess, Clock clock) {
         this.pool = pool;
+        this.fileUpkeep = h2File ? Optional.of(LedgerFileUpkeep.start(pool)) : Optional.empty();
         this.onlyThisProcess = onlyThisProcess;
         this.clock = clock;
     }
@@ -60,8 +63,8 @@ public final class JobLedger implements AutoCloseable {
 
     /** As {@link #open(String, String, String)}, with the clock that leases and times are read from. */
     public static JobLedger open(String jdbcUrl, String user, String password, Clock clock) {
-        return new JobLedger(LedgerDatabase.open(jdbcUrl, user, password), LedgerDatabase.onlyThisProcess(jdbcUrl),
-                clock);
+        return new JobLedger(LedgerDatabase.open(jdbcUrl, user, password), LedgerDatabase.h2File(jdbcUrl),
+                LedgerDatabase.onlyThisProcess(jdbcUrl), clock);
     }
 
     /**
@@ -341,6 +344,7 @@ public final class JobLedger implements AutoCloseable {
 
     @Override
     public void close() {
+        fileUpkeep.ifPresent(LedgerFileUpkeep::close);
         pool.close();
         LOG.info("The job ledger closed after {} commits", commits.sum());
     }

@@ -1,5 +1,6 @@
 package dev.nanobanana.camel.ledger;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 
@@ -13,6 +14,8 @@ import org.flywaydb.core.api.FlywayException;
 final class LedgerDatabase {
 
     private static final int STATEMENTS_KEPT = 128;
+    /** How long H2 keeps a chunk it wrote before it may reuse its space: three times {@link LedgerFileUpkeep#EVERY}. */
+    static final Duration CHUNKS_KEPT = LedgerFileUpkeep.EVERY.multipliedBy(3);
 
     private LedgerDatabase() {
     }
@@ -77,16 +80,22 @@ final class LedgerDatabase {
      * that a job was being submitted, and the job would be submitted again. Each commit is written at once. (Power
      * loss is PostgreSQL's to survive: H2 does not sync to disk at each commit.) And the ledger, not the JVM's
      * shutdown, closes the database.
+     *
+     * <p>Each commit is a new chunk in the file, and H2 reuses the space of chunks it no longer needs only once they are
+     * {@code RETENTION_TIME} old (45 s by default, in case the disk does not have them yet): at 150 jobs a second that
+     * kept some 50 kB a job of dead chunks in the file. {@link LedgerFileUpkeep} forces the file to disk every second,
+     * so a few seconds are enough.
      */
     private static String durable(String jdbcUrl) {
-        boolean h2File = jdbcUrl.startsWith("jdbc:h2:file:") || jdbcUrl.startsWith("jdbc:h2:./")
-                         || jdbcUrl.startsWith("jdbc:h2:/");
-        if (!h2File) {
+        if (!h2File(jdbcUrl)) {
             return jdbcUrl;
         }
         String url = jdbcUrl;
         if (!url.toUpperCase(Locale.ROOT).contains("WRITE_DELAY")) {
             url += ";WRITE_DELAY=0";
+        }
+        if (!url.toUpperCase(Locale.ROOT).contains("RETENTION_TIME")) {
+            url += ";RETENTION_TIME=" + CHUNKS_KEPT.toMillis();
         }
         // H2 closes its database when the JVM is told to stop; jobs still finishing then must still write to it (H2's
         // mixed mode, AUTO_SERVER=TRUE, refuses the setting: there H2 keeps its own)
@@ -94,6 +103,11 @@ final class LedgerDatabase {
             url += ";DB_CLOSE_ON_EXIT=FALSE";
         }
         return url;
+    }
+
+    /** An embedded H2 database in a file, rather than in memory or behind a server. */
+    static boolean h2File(String jdbcUrl) {
+        return jdbcUrl.startsWith("jdbc:h2:file:") || jdbcUrl.startsWith("jdbc:h2:./") || jdbcUrl.startsWith("jdbc:h2:/");
     }
 
     /**
