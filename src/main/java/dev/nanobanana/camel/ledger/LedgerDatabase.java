@@ -90,19 +90,16 @@ final class LedgerDatabase {
         if (!h2File(jdbcUrl)) {
             return jdbcUrl;
         }
-        String url = jdbcUrl;
-        if (!url.toUpperCase(Locale.ROOT).contains("WRITE_DELAY")) {
-            url += ";WRITE_DELAY=0";
-        }
-        if (!url.toUpperCase(Locale.ROOT).contains("RETENTION_TIME")) {
-            url += ";RETENTION_TIME=" + CHUNKS_KEPT.toMillis();
-        }
+        String url = withSetting(jdbcUrl, "WRITE_DELAY", "0");
+        url = withSetting(url, "RETENTION_TIME", String.valueOf(CHUNKS_KEPT.toMillis()));
         // H2 closes its database when the JVM is told to stop; jobs still finishing then must still write to it (H2's
         // mixed mode, AUTO_SERVER=TRUE, refuses the setting: there H2 keeps its own)
-        if (!url.toUpperCase(Locale.ROOT).contains("DB_CLOSE_ON_EXIT") && !shared(url)) {
-            url += ";DB_CLOSE_ON_EXIT=FALSE";
-        }
-        return url;
+        return shared(url) ? url : withSetting(url, "DB_CLOSE_ON_EXIT", "FALSE");
+    }
+
+    /** The URL with H2's {@code setting}, unless the URL sets it itself. */
+    private static String withSetting(String jdbcUrl, String setting, String value) {
+        return jdbcUrl.toUpperCase(Locale.ROOT).contains(setting) ? jdbcUrl : jdbcUrl + ";" + setting + "=" + value;
     }
 
     /** An embedded H2 database in a file, rather than in memory or behind a server. */
@@ -130,10 +127,8 @@ final class LedgerDatabase {
      * nearly every statement anew (a tenth of the Java samples in a JFR profile of a batch were in H2's parser).
      */
     private static String statementsKept(String jdbcUrl) {
-        if (!jdbcUrl.startsWith("jdbc:h2:") || jdbcUrl.toUpperCase(Locale.ROOT).contains("QUERY_CACHE_SIZE")) {
-            return jdbcUrl;
-        }
-        return jdbcUrl + ";QUERY_CACHE_SIZE=" + STATEMENTS_KEPT;
+        return jdbcUrl.startsWith("jdbc:h2:") ? withSetting(jdbcUrl, "QUERY_CACHE_SIZE", String.valueOf(STATEMENTS_KEPT))
+                                              : jdbcUrl;
     }
 
     private static String rootMessage(Throwable e) {
