@@ -771,6 +771,20 @@ class JobLedgerTest extends LedgerOnDatabase {
         return ledger.admit(key(jobId), fingerprint(state), state, owner, LEASE);
     }
 
+    /** Counts a received job against the budget (no cap) and records it as submitting: the write before it leaves. */
+    static Reservation countAsSubmitting(JobLedger ledger, JobState received, String owner, String price) {
+        return ledger.reserve(key(received.jobId()), received.submitting(Instant.now()), owner, new BigDecimal(price),
+                LocalDate.now(), Optional.empty());
+    }
+
+    /** Records RunPod's answer to a submitted job, then its delivery, as the pipeline does: one commit each. */
+    static void answerAndDeliver(JobLedger ledger, JobState received, String owner) {
+        String jobId = received.jobId();
+        JobState submitted = SampleJobs.submitted(received, "rp-" + jobId, Instant.now());
+        ledger.save(key(jobId), submitted, owner);
+        ledger.save(key(jobId), SampleJobs.kept(submitted, "0.13").delivered(), owner);
+    }
+
     /** Takes a job from its drop to its delivery, charged {@code cost} (or nothing said). */
     private JobState deliver(String jobId, String cost) {
         JobState received = SampleJobs.received(jobId, clock.instant());

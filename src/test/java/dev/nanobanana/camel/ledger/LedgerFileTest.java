@@ -2,7 +2,6 @@ package dev.nanobanana.camel.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -10,12 +9,10 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -96,8 +93,7 @@ class LedgerFileTest {
 
     /** Counts the job against the budget and records it as submitting: the write before its request leaves. */
     private Reservation countAsSubmitting(JobState received) {
-        return ledger.reserve(JobLedgerTest.key(received.jobId()), received.submitting(Instant.now()), OWNER,
-                new BigDecimal("0.0875"), LocalDate.now(), Optional.empty());
+        return JobLedgerTest.countAsSubmitting(ledger, received, OWNER, "0.0875");
     }
 
     /** Copies the ledger's file, as a kill -9 would leave it now, and reads each job's phase from the copy. */

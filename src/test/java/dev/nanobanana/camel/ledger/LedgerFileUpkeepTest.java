@@ -1,21 +1,18 @@
 package dev.nanobanana.camel.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.function.BooleanSupplier;
 
 import jdk.jfr.consumer.RecordingStream;
 import org.junit.jupiter.api.Test;
@@ -49,7 +46,7 @@ class LedgerFileUpkeepTest {
 
             JobLedger ledger = JobLedger.open("jdbc:h2:file:" + work.resolve("state/ledger"), "sa", "");
             JobLedgerTest.admit(ledger, "job-1", SampleJobs.received("job-1", Instant.now()), OWNER);
-            awaitUntil(() -> forced.size() >= 3, Duration.ofSeconds(20));
+            await().atMost(Duration.ofSeconds(20)).until(() -> forced.size() >= 3);
             assertThat(Duration.between(forced.get(1), forced.get(2))).as("between two forces of the file")
                     .isBetween(Duration.ofMillis(900), Duration.ofSeconds(5));
 
@@ -125,12 +122,8 @@ class LedgerFileUpkeepTest {
     private static void runThrough(JobLedger ledger, String jobId) {
         JobState received = SampleJobs.received(jobId, Instant.now());
         JobLedgerTest.admit(ledger, jobId, received, OWNER);
-        JobState submitting = received.submitting(Instant.now());
-        ledger.reserve(JobLedgerTest.key(jobId), submitting, OWNER, new BigDecimal("0.13"), LocalDate.now(),
-                Optional.empty());
-        JobState submitted = SampleJobs.submitted(received, "rp-" + jobId, Instant.now());
-        ledger.save(JobLedgerTest.key(jobId), submitted, OWNER);
-        ledger.save(JobLedgerTest.key(jobId), SampleJobs.kept(submitted, "0.13").delivered(), OWNER);
+        JobLedgerTest.countAsSubmitting(ledger, received, OWNER, "0.13");
+        JobLedgerTest.answerAndDeliver(ledger, received, OWNER);
     }
 
     /** Saves each job's state in turn, one commit each, up to a thousand a second. */
@@ -143,14 +136,5 @@ class LedgerFileUpkeepTest {
             ledger.save(JobLedgerTest.key(job.jobId()), job.submitting(Instant.now()), OWNER);
             Thread.sleep(1);
         }
-    }
-
-    private static void awaitUntil(BooleanSupplier condition, Duration limit)
-            throws InterruptedException {
-        Instant end = Instant.now().plus(limit);
-        while (!condition.getAsBoolean() && Instant.now().isBefore(end)) {
-            Thread.sleep(50);
-        }
-        assertThat(condition.getAsBoolean()).as("within %s", limit).isTrue();
     }
 }

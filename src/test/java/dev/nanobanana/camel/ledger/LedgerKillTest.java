@@ -1,23 +1,22 @@
 package dev.nanobanana.camel.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -64,10 +63,7 @@ class LedgerKillTest {
                 }
             });
             reader.start();
-            Instant started = Instant.now();
-            while (said.isEmpty() && writer.isAlive() && Instant.now().isBefore(started.plusSeconds(60))) {
-                Thread.sleep(50);
-            }
+            await().atMost(Duration.ofSeconds(60)).until(() -> !said.isEmpty() || !writer.isAlive());
             assertThat(said).as("round %d: jobs the writer recorded within a minute", round).isNotEmpty();
             // past LedgerDatabase.CHUNKS_KEPT: H2 writes chunks into the space of dead ones by then
             Thread.sleep(LedgerDatabase.CHUNKS_KEPT.toMillis() + 1_000 + 500L * round);
@@ -109,15 +105,12 @@ class LedgerKillTest {
                         String jobId = args[1] + "-job-" + next.getAndIncrement();
                         JobState received = SampleJobs.received(jobId, Instant.now());
                         JobLedgerTest.admit(ledger, jobId, received, OWNER);
-                        ledger.reserve(JobLedgerTest.key(jobId), received.submitting(Instant.now()), OWNER,
-                                new BigDecimal("0.13"), LocalDate.now(), Optional.empty());
+                        JobLedgerTest.countAsSubmitting(ledger, received, OWNER, "0.13");
                         synchronized (System.out) {
                             System.out.println(jobId);
                             System.out.flush();
                         }
-                        JobState submitted = SampleJobs.submitted(received, "rp-" + jobId, Instant.now());
-                        ledger.save(JobLedgerTest.key(jobId), submitted, OWNER);
-                        ledger.save(JobLedgerTest.key(jobId), SampleJobs.kept(submitted, "0.13").delivered(), OWNER);
+                        JobLedgerTest.answerAndDeliver(ledger, received, OWNER);
                     }
                 });
             }
