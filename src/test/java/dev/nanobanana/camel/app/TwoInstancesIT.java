@@ -153,16 +153,17 @@ class TwoInstancesIT {
         int jobs = 60;
         emulator = RunpodEmulator.start(EmulatorSettings.defaults().withLatency(Duration.ofSeconds(2))
                 .withRunsyncWait(Duration.ofSeconds(1)).withImageBytes(4096));
-        // a's jobs wait for one of its 4 slots; b has room to read a's files as soon as their claims age out
+        // a's jobs wait for one of its 4 slots; b, started once a died (started before, it could read most files
+        // first and leave a none waiting), reads a's files as soon as their claims age out
         a = instance("a", emulator.endpointUrl(), with(QUICK_TAKEOVER, "NANOBANANA_CONCURRENCY", "4"));
-        b = instance("b", emulator.endpointUrl(), QUICK_TAKEOVER);
         a.start();
-        b.start();
         dropJobs(jobs);
 
         awaitOrShowLogs(() -> jobsOf("a", IN_FLIGHT).size() == 4 && !jobsOf("a", "RECEIVED").isEmpty());
         a.kill();
         Set<String> unsent = jobsOf("a", "RECEIVED");
+        b = instance("b", emulator.endpointUrl(), QUICK_TAKEOVER);
+        b.start();
 
         Ended ended = everyFileEnded(jobs);
         assertThat(ended.completed()).as("every job a admitted and never sent").containsAll(unsent);
