@@ -46,7 +46,7 @@ final class LedgerFileUpkeep implements AutoCloseable {
     });
     private volatile boolean warned;
 
-    private LedgerFileUpkeep(DataSource database) {
+    LedgerFileUpkeep(DataSource database) {
         this.database = database;
     }
 
@@ -56,7 +56,7 @@ final class LedgerFileUpkeep implements AutoCloseable {
         return upkeep;
     }
 
-    private void keep() {
+    void keep() {
         try (Connection connection = database.getConnection(); Statement statement = connection.createStatement()) {
             compact(connection);
             // commits the moved pages, and forces the file to disk
