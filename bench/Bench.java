@@ -40,7 +40,8 @@ import java.util.stream.Stream;
  *
  * Prints, for each: jobs/s against Little's bound (concurrency / latency), CPU ms per job, peak RSS, the runtime's
  * ready time, submissions per job at the emulator (must be 1.00), and the job ledger's cost: its file's size per job
- * at the end of the batch (the runtime still running), and its commits per job. Work folders go to {@code target/bench/}.
+ * at the end of the batch (the runtime still running) and once the runtime stopped (SIGTERM; H2 compacts it as it
+ * closes), and its commits per job. Work folders go to {@code target/bench/}.
  */
 public final class Bench {
 
@@ -74,8 +75,9 @@ public final class Bench {
                 latency.toMillis(), imageBytes);
 
         List<String> rows = new ArrayList<>();
-        rows.add(String.format("%-28s %6s %6s %9s %10s %11s %9s %9s %8s %9s %10s %8s", "", "jobs", "in", "jobs/s",
-                "of Little", "CPU ms/job", "emulator", "peak RSS", "ready", "submits", "ledger/job", "commits"));
+        rows.add(String.format("%-28s %6s %6s %9s %10s %11s %9s %9s %8s %9s %10s %9s %8s", "", "jobs", "in", "jobs/s",
+                "of Little", "CPU ms/job", "emulator", "peak RSS", "ready", "submits", "ledger/job", "stopped",
+                "commits"));
         for (int concurrency : concurrencies) {
             int jobs = Integer.parseInt(options.getOrDefault("jobs", big ? "400" : concurrency >= 400 ? "2000"
                     : "1000"));
@@ -235,8 +237,9 @@ public final class Bench {
             Matcher closed = Pattern.compile("The job ledger closed after (\\d+) commits")
                     .matcher(Files.readString(home.resolve("runtime.log")));
             long commits = closed.find() ? Long.parseLong(closed.group(1)) : -1;
+            long stoppedBytes = Files.exists(ledgerFile) ? Files.size(ledgerFile) : -1;
             return new Result(seconds, cpu * 1000.0 / CLOCK_TICKS, emulatorCpu * 1000.0 / CLOCK_TICKS, rss, ready,
-                    submits, ledgerBytes, commits);
+                    submits, ledgerBytes, stoppedBytes, commits);
         } finally {
             process.destroy();
             process.waitFor(30, TimeUnit.SECONDS);
@@ -308,7 +311,7 @@ public final class Bench {
         }
         long emulatorCpu = cpuTicks(emulator.process.pid()) - emulatorCpuBefore;
         return new Result(seconds, Double.parseDouble(line.group(2)) * jobs, emulatorCpu * 1000.0 / CLOCK_TICKS, -1,
-                -1, (emulator.runsyncCount() - submitsBefore) / (double) jobs, -1, -1);
+                -1, (emulator.runsyncCount() - submitsBefore) / (double) jobs, -1, -1, -1);
     }
 
     /** What a user would write instead: one curl for runsync and one for the image, N at a time. */
@@ -345,26 +348,31 @@ public final class Bench {
         }
         long emulatorCpu = cpuTicks(emulator.process.pid()) - emulatorCpuBefore;
         return new Result(seconds, cpu * 1000.0 / CLOCK_TICKS, emulatorCpu * 1000.0 / CLOCK_TICKS, -1, -1,
-                (emulator.runsyncCount() - submitsBefore) / (double) jobs, -1, -1);
+                (emulator.runsyncCount() - submitsBefore) / (double) jobs, -1, -1, -1);
     }
 
     /**
      * @param ledgerBytes the ledger file's size at the end of the batch, the runtime still running; -1 for the shell loop
+     * @param stoppedLedgerBytes the file's size once the runtime stopped (SIGTERM): H2 compacts it as it closes
      * @param ledgerCommits the transactions that wrote to the ledger, as the runtime logs them when it stops (the file
      *     consumers' claims, one insert and one delete a file, come on top); -1 when unknown
      */
     record Result(double seconds, double cpuMs, double emulatorCpuMs, long peakRssKb, double readySeconds,
-            double submitsPerJob, long ledgerBytes, long ledgerCommits) {
+            double submitsPerJob, long ledgerBytes, long stoppedLedgerBytes, long ledgerCommits) {
 
         String row(String what, int jobs, int concurrency, double bound) {
             double rate = jobs / seconds;
-            return String.format(Locale.ROOT, "%-28s %6d %6d %9.1f %10.2f %11.1f %9.1f %9s %8s %9.2f %10s %8s",
+            return String.format(Locale.ROOT, "%-28s %6d %6d %9.1f %10.2f %11.1f %9.1f %9s %8s %9.2f %10s %9s %8s",
                     what, jobs, concurrency, rate, rate / bound, cpuMs / jobs, emulatorCpuMs / jobs,
                     peakRssKb < 0 ? "-" : peakRssKb / 1024 + " MB",
                     readySeconds < 0 ? "-" : String.format(Locale.ROOT, "%.1f s", readySeconds), submitsPerJob,
-                    ledgerBytes < 0 ? "-" : String.format(Locale.ROOT, "%.1f kB", ledgerBytes / 1024.0 / jobs),
+                    perJob(ledgerBytes, jobs), perJob(stoppedLedgerBytes, jobs),
                     ledgerCommits < 0 ? "-" : String.format(Locale.ROOT, "%.2f", ledgerCommits / (double) jobs));
         }
+    }
+
+    static String perJob(long bytes, int jobs) {
+        return bytes < 0 ? "-" : String.format(Locale.ROOT, "%.1f kB", bytes / 1024.0 / jobs);
     }
 
     /** The emulator as its own process, on a free port. */
