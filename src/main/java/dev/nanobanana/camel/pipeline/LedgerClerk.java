@@ -227,6 +227,26 @@ public final class LedgerClerk extends ServiceSupport {
         if (sweeper != null) {
             context.getExecutorServiceManager().shutdownNow(sweeper);
         }
+        letGoOfUnsent();
+    }
+
+    /**
+     * The routes stopped before this service: the jobs this instance admitted and did not send (they waited for a slot
+     * or the budget) cost nothing, and their files are still in a source. Let go of, they are the next reader's to send
+     * at once, rather than once their lease ran out. A job that a step still holds past the shutdown timeout can no
+     * longer be recorded as submitting by this instance, so it is never sent twice.
+     */
+    private void letGoOfUnsent() {
+        try {
+            int unsent = ledger.releaseUnsent(owner, Instant.now());
+            if (unsent > 0) {
+                LOG.info("Let go of {} job(s) this instance received and did not submit: each is submitted once its "
+                         + "file is read again, here or by another instance", unsent);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("The job ledger could not be reached to let go of the jobs this instance did not submit ({}): "
+                     + "another instance sends them once their lease ({}) runs out", e.getMessage(), lease);
+        }
     }
 
     @Override

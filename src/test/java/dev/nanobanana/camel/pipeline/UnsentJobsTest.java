@@ -3,7 +3,13 @@ package dev.nanobanana.camel.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Properties;
 
 import ch.qos.logback.classic.Level;
@@ -36,8 +42,10 @@ class UnsentJobsTest extends PipelineTestSupport {
         CamelContext gone = startInstance(instance("instance-gone", "0.05"));
         drop("shoe.json", PipelineTest.job("\"id\": \"shoe\""));
         await().atMost(WAIT).until(() -> BudgetTest.budget(gone).waitingJobs() == 1);
-        // its lease on the job is renewed no more: what a crash leaves in the ledger
+        // its lease on the job is renewed no more, and nothing let go of it: what a crash leaves in the ledger (a
+        // stop lets go of it: below)
         gone.stop();
+        holdAsACrashLeavesIt("shoe", "instance-gone");
         assertThat(emulator.requests(Operation.RUNSYNC)).isEmpty();
 
         startInstance(instance("instance-next", ""));
@@ -48,6 +56,26 @@ class UnsentJobsTest extends PipelineTestSupport {
         assertThat(logs.lines()).anyMatch(line -> line.contains("Job inbox/shoe is on its way already"));
         assertThat(logs.lines(Level.WARN)).anyMatch(line -> line.contains("Job inbox/shoe was received by "
                 + "instance-gone, which stopped renewing its lease before sending it: sent from here, once"));
+    }
+
+    @Test
+    void anInstanceStoppedLetsGoOfTheJobsItDidNotSendSoTheNextSendsThemWithoutWaitingForItsLease() throws Exception {
+        context.stop();
+        CamelContext stopped = startInstance(instance("instance-stopped", "0.05"));
+        drop("shoe.json", PipelineTest.job("\"id\": \"shoe\""));
+        await().atMost(WAIT).until(() -> BudgetTest.budget(stopped).waitingJobs() == 1);
+        // SIGTERM, a redeploy
+        stopped.stop();
+        assertThat(logs.lines()).anyMatch(line -> line.contains("Let go of 1 job(s) this instance received and did "
+                + "not submit"));
+
+        startInstance(instance("instance-next", ""));
+
+        processed(".done", "shoe.json");
+        awaitFile(completed.resolve("shoe.png"));
+        assertThat(emulator.requests(Operation.RUNSYNC)).as("sent once").hasSize(1);
+        assertThat(logs.lines()).as("the next instance waits for no lease").noneMatch(line -> line.contains(
+                "is on its way already"));
     }
 
     @Test
@@ -66,6 +94,18 @@ class UnsentJobsTest extends PipelineTestSupport {
         processed(".done", "second.json");
         processed(".done", "busy.yaml");
         assertThat(emulator.requests(Operation.RUNSYNC)).as("the 4 busy jobs and the twin once").hasSize(5);
+    }
+
+    /** Puts the job back in {@code owner}'s hands, its lease running, as kill -9 leaves it. */
+    private void holdAsACrashLeavesIt(String jobId, String owner) throws SQLException {
+        try (Connection ledger = DriverManager.getConnection("jdbc:h2:file:" + work.resolve("state/ledger"), "sa", "");
+                PreparedStatement hold = ledger.prepareStatement("UPDATE ledger_job SET owner = ?, lease_until = ? "
+                                                                 + "WHERE job_id = ?")) {
+            hold.setString(1, owner);
+            hold.setTimestamp(2, Timestamp.from(Instant.now().plus(LEASE)));
+            hold.setString(3, jobId);
+            assertThat(hold.executeUpdate()).as("the job's row").isEqualTo(1);
+        }
     }
 
     private Properties instance(String id, String maxUsd) {
