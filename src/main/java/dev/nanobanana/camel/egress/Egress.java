@@ -11,7 +11,10 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.Base64;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletionException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import javax.net.ssl.SSLContext;
 
@@ -35,6 +38,8 @@ import dev.nanobanana.camel.settings.ProxyUrl;
 public record Egress(EgressProxy proxy, EgressTrust trust, SSLContext sslContext, String tls) {
 
     public static final String TUNNELING_DISABLED_SCHEMES = "jdk.http.auth.tunneling.disabledSchemes";
+    /** How java.net.http fails a call whose proxy answered its CONNECT with neither 200 nor 407. */
+    private static final Pattern TUNNEL_REFUSED = Pattern.compile("Tunnel failed, got: (\\d{3})");
 
     /** No proxy of our own, Java's trust: what a client gets without any setting. */
     public static final Egress JVM_DEFAULTS = of(EgressSettings.JVM_DEFAULTS);
@@ -112,7 +117,9 @@ public record Egress(EgressProxy proxy, EgressTrust trust, SSLContext sslContext
     public Throwable explain(Throwable failure, URI target) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause()
                 : failure;
-        if (!(cause instanceof ConnectException) && !(cause instanceof HttpConnectTimeoutException)) {
+        OptionalInt tunnelRefused = tunnelRefused(cause);
+        if (!(cause instanceof ConnectException) && !(cause instanceof HttpConnectTimeoutException)
+            && tunnelRefused.isEmpty()) {
             return cause;
         }
         Optional<ProxyUrl> ours = proxy.ours(target);
@@ -121,7 +128,23 @@ public record Egress(EgressProxy proxy, EgressTrust trust, SSLContext sslContext
         if (address.isEmpty()) {
             return cause;
         }
-        return ProxyRefusedException.unreachable(address.get(), givenBy(ours), cause);
+        return tunnelRefused.isPresent()
+                ? ProxyRefusedException.tunnel(address.get(), givenBy(ours), tunnelRefused.getAsInt(),
+                        target.getHost() + ":" + (target.getPort() > 0 ? target.getPort() : 443), cause)
+                : ProxyRefusedException.unreachable(address.get(), givenBy(ours), cause);
+    }
+
+    /**
+     * The status a proxy answered to the CONNECT of an https URL other than 200 and 407 (a 502 when it cannot reach the
+     * host): java.net.http says so only in an IOException's message. Nothing went through the tunnel, so the call
+     * never reached the host; as any IOException, a submit would be taken for one that RunPod may have charged.
+     */
+    private static OptionalInt tunnelRefused(Throwable cause) {
+        if (!(cause instanceof IOException) || cause.getMessage() == null) {
+            return OptionalInt.empty();
+        }
+        Matcher refused = TUNNEL_REFUSED.matcher(cause.getMessage());
+        return refused.matches() ? OptionalInt.of(Integer.parseInt(refused.group(1))) : OptionalInt.empty();
     }
 
     /**
