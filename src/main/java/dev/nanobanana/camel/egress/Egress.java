@@ -123,8 +123,7 @@ public record Egress(EgressProxy proxy, EgressTrust trust, SSLContext sslContext
             return cause;
         }
         Optional<ProxyUrl> ours = proxy.ours(target);
-        Optional<String> address = ours.map(ProxyUrl::address)
-                .or(() -> proxy.jvmProxy(target).map(Egress::address));
+        Optional<String> address = proxyAddress(ours, target);
         if (address.isEmpty()) {
             return cause;
         }
@@ -156,9 +155,14 @@ public record Egress(EgressProxy proxy, EgressTrust trust, SSLContext sslContext
             return Optional.empty();
         }
         Optional<ProxyUrl> ours = proxy.ours(target);
-        return ours.map(ProxyUrl::address).or(() -> proxy.jvmProxy(target).map(Egress::address))
+        return proxyAddress(ours, target)
                 .map(address -> ProxyRefusedException.credentials(address, givenBy(ours),
                         ours.map(ProxyUrl::hasCredentials).orElse(false)));
+    }
+
+    /** The proxy a call to {@code target} goes through ({@code host:port}): ours, else the JVM's; none: direct. */
+    private Optional<String> proxyAddress(Optional<ProxyUrl> ours, URI target) {
+        return ours.map(ProxyUrl::address).or(() -> proxy.jvmProxy(target).map(Egress::address));
     }
 
     private static String givenBy(Optional<ProxyUrl> ours) {
