@@ -63,8 +63,8 @@ class LedgerFileUpkeepTest {
         // this machine writes; and the upkeep runs after every 300 jobs, whatever the time
         String url = "jdbc:h2:file:" + work.resolve("state/ledger") + ";RETENTION_TIME=0";
         int jobs = 2_400;
-        try (JobLedger ledger = JobLedger.open(url, "sa", "")) {
-            LedgerFileUpkeep upkeep = new LedgerFileUpkeep(ledger.dataSource());
+        try (JobLedger ledger = JobLedger.open(url, "sa", "");
+                LedgerFileUpkeep upkeep = new LedgerFileUpkeep(ledger.dataSource())) {
             for (int i = 0; i < jobs; i++) {
                 runThrough(ledger, "job-" + i);
                 if (i % 300 == 299) {
