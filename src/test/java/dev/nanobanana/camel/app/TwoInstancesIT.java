@@ -126,19 +126,20 @@ class TwoInstancesIT {
         emulator = RunpodEmulator.start(EmulatorSettings.defaults().withLatency(Duration.ofMillis(500))
                 .withRunsyncWait(Duration.ofSeconds(1)).withImageBytes(4096));
         // a's RunPod takes its connections and never answers: a's slots fill with submits RunPod never read, and the
-        // jobs a admitted after them wait for a slot
+        // jobs a admitted after them wait for a slot; b starts once a died (started together, it could read most
+        // files first and leave a too few to fill its slots)
         blackHole = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
         URI endpoint = URI.create(emulator.endpointUrl());
         a = instance("a", "http://127.0.0.1:" + blackHole.getLocalPort() + endpoint.getPath(), QUICK_TAKEOVER);
-        b = instance("b", emulator.endpointUrl(), QUICK_TAKEOVER);
         a.start();
-        b.start();
         dropJobs(jobs);
 
         awaitOrShowLogs(() -> jobsOf("a", "SUBMITTING").size() == 20 && !jobsOf("a", "RECEIVED").isEmpty());
         a.kill();
         Set<String> sentNowhere = jobsOf("a", "SUBMITTING");
         Set<String> unsent = jobsOf("a", "RECEIVED");
+        b = instance("b", emulator.endpointUrl(), QUICK_TAKEOVER);
+        b.start();
 
         Ended ended = everyFileEnded(jobs);
         assertThat(ended.completed()).as("every job a admitted and never sent").containsAll(unsent);
