@@ -32,6 +32,10 @@ public final class PipelineFileClaims extends ServiceSupport implements Idempote
      * Lets go of every file this instance still claims, once its routes have stopped: a job file left in the inbox by a
      * graceful stop (jobs not submitted yet) is then taken at the next start, or by another instance, at once rather than
      * once its claim has aged. After a crash nothing runs this, and the claims age out.
+     *
+     * <p>The claims stop refreshing here too, before the ledger they are kept in closes: camel-sql would refresh them
+     * until the context shuts its threads down, which it does only after everything that follows its stop, and each
+     * refresh on the closed ledger would log an error.
      */
     void releaseHeld() {
         IdempotentRepository held;
@@ -46,6 +50,8 @@ public final class PipelineFileClaims extends ServiceSupport implements Idempote
         } catch (RuntimeException e) {
             LOG.warn("Could not let go of this instance's file claims ({}): its job files left in a source are taken "
                      + "once the claims have aged", e.getMessage());
+        } finally {
+            ServiceHelper.stopAndShutdownService(held);
         }
     }
 

@@ -10,11 +10,15 @@ import java.util.Properties;
 
 import javax.sql.DataSource;
 
+import ch.qos.logback.classic.Level;
 import org.apache.camel.CamelContext;
+import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.spi.IdempotentRepository;
+import org.apache.camel.support.EventNotifierSupport;
 import org.junit.jupiter.api.Test;
 
 import dev.nanobanana.camel.ledger.TestPostgres;
+import dev.nanobanana.camel.testing.LogCapture;
 import dev.nanobanana.camel.testing.PipelineTestSupport;
 
 /**
@@ -57,6 +61,35 @@ class FileClaimsPlaceTest extends PipelineTestSupport {
             for (CamelContext instance : both) {
                 instance.stop();
             }
+        }
+    }
+
+    @Test
+    void anInstanceStoppedStopsRefreshingItsClaimsBeforeItsLedgerCloses() throws Exception {
+        context.stop();
+        try (TestPostgres postgres = TestPostgres.start();
+                LogCapture errors = LogCapture.of(org.slf4j.Logger.ROOT_LOGGER_NAME, "ERROR")) {
+            Properties settings = settings();
+            settings.setProperty("nanobanana.ledger.url", postgres.newDatabase());
+            settings.setProperty("nanobanana.ledger.user", TestPostgres.USER);
+            // claims refreshed every 300 ms
+            settings.setProperty("nanobanana.ledger.file-claim-max-age", "900ms");
+            CamelContext instance = startInstance(settings);
+            assertThat(claims(instance).add("inbox/a.json")).isTrue();
+            // the pipeline closes its ledger once the context has stopped; Camel shuts its threads down only after
+            // every listener of that moment is done, and an application's own may take a while
+            instance.getManagementStrategy().addEventNotifier(new EventNotifierSupport() {
+                @Override
+                public void notify(CamelEvent event) throws Exception {
+                    if (event instanceof CamelEvent.CamelContextStoppedEvent) {
+                        Thread.sleep(1_500);
+                    }
+                }
+            });
+
+            instance.stop();
+
+            assertThat(errors.lines(Level.ERROR)).as("the errors logged while the context stopped").isEmpty();
         }
     }
 
