@@ -202,9 +202,11 @@ class TwoInstancesIT {
         Thread.sleep(3000);
         assertThat(emulator.requests(Operation.RUNSYNC)).as("nothing over the cap").hasSize(10);
 
-        // the cap is raised: b starts again with one that fits every job
+        // the cap is raised: b starts again with one that fits every job, and slots for all 30 left (one round of 30 s
+        // at RunPod rather than two)
         b.terminate();
-        b = instance("b", emulator.endpointUrl(), with(QUICK_TAKEOVER, "NANOBANANA_BUDGET_MAX_USD", "10"));
+        b = instance("b", emulator.endpointUrl(), with(with(QUICK_TAKEOVER, "NANOBANANA_BUDGET_MAX_USD", "10"),
+                "NANOBANANA_CONCURRENCY", "40"));
         b.start();
 
         Ended ended = everyFileEnded(jobs);
