@@ -22,11 +22,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.nanobanana.camel.testing.ShippedJvm;
 import dev.nanobanana.emulator.EmulatorSettings;
 import dev.nanobanana.emulator.RunpodEmulator;
 import dev.nanobanana.camel.testing.RuntimeProcess;
 
-/** The dry run and {@code --costs} as a user runs them: {@code java -jar} from the runtime's folder. */
+/** The dry run and {@code --costs} as a user runs them: as bin/nano-banana-camel does, from the runtime's folder. */
 class CostControlIT {
 
     static final Duration WAIT = Duration.ofSeconds(90);
@@ -106,8 +107,8 @@ class CostControlIT {
 
     /** The jar run once in the runtime's folder, to its end. */
     Finished run(Map<String, String> environment, String... arguments) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-Dcamel.management.port=0", "-jar", FatJarIT.APP_JAR.toAbsolutePath().toString()));
+        List<String> command = ShippedJvm.javaCommand();
+        command.addAll(List.of("-Dcamel.management.port=0", "-jar", FatJarIT.APP_JAR.toAbsolutePath().toString()));
         command.addAll(List.of(arguments));
         Path output = Files.createTempFile(home, "run-", ".log");
         ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true)

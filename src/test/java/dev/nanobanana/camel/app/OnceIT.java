@@ -26,6 +26,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.nanobanana.camel.testing.ShippedJvm;
 import dev.nanobanana.emulator.EmulatorSettings;
 import dev.nanobanana.emulator.FaultSpec;
 import dev.nanobanana.emulator.Operation;
@@ -489,8 +490,8 @@ class OnceIT {
 
     private static List<String> javaCommand(List<String> jvmOptions, String... arguments) {
         // the management server on a free port: 8080 may be taken, by another test run at the same time among others
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-Dcamel.management.port=0"));
+        List<String> command = ShippedJvm.javaCommand();
+        command.add("-Dcamel.management.port=0");
         command.addAll(jvmOptions);
         command.addAll(List.of("-jar", FatJarIT.APP_JAR.toAbsolutePath().toString()));
         command.addAll(List.of(arguments));

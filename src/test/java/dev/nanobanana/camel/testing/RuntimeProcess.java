@@ -18,8 +18,9 @@ import java.util.stream.Stream;
 import dev.nanobanana.camel.app.FatJarIT;
 
 /**
- * The runtime as a user runs it, {@code java -jar} from a folder holding config/ and routes/, for tests that stop it
- * the hard way (kill -9) or the polite way (SIGTERM) and start it again on the same folder.
+ * The runtime as a user runs it, {@code java -jar} with the JVM options of {@code bin/nano-banana-camel}
+ * ({@link ShippedJvm}) from a folder holding config/ and routes/, for tests that stop it the hard way (kill -9) or the
+ * polite way (SIGTERM) and start it again on the same folder.
  */
 public final class RuntimeProcess {
 
@@ -43,8 +44,7 @@ public final class RuntimeProcess {
 
     /** Starts the runtime with these arguments (none: as a service). */
     public void start(String... arguments) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString()));
+        List<String> command = ShippedJvm.javaCommand();
         // a free port for the management server, unless the test names one: 8080 may be taken on the machine that
         // runs the tests, and two instances run side by side; a test's own -D comes later and wins
         if (!environment.containsKey("CAMEL_MANAGEMENT_PORT")) {
