@@ -218,7 +218,7 @@ public final class Bench {
                 System.out.println("  " + failed + " job files failed: see " + home.resolve("out/failed"));
             }
             double submits = (emulator.runsyncCount() - submitsBefore) / (double) jobs;
-            // the file as the running service has it (H2 compacts it for up to 200 ms when it closes); none when the
+            // the file as the running service has it (H2 compacts it for up to 2 s when it closes); none when the
             // ledger is elsewhere (-Dbench.jvm=-Dnanobanana.ledger.url=...)
             Path ledgerFile = home.resolve("state/ledger.mv.db");
             long ledgerBytes = Files.exists(ledgerFile) ? Files.size(ledgerFile) : -1;
