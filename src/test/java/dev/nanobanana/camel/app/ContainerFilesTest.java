@@ -136,7 +136,8 @@ class ContainerFilesTest {
         assertThat(lastInstruction("HEALTHCHECK"))
                 .contains("http://127.0.0.1:${CAMEL_MANAGEMENT_PORT}/observe/health/ready");
         assertThat(runtime.path("ports").get(0).asText()).endsWith(":" + port + ":" + port);
-        assertThat(environment.get("JAVA_OPTS")).contains("-XX:MaxRAMPercentage=", "-XX:TieredStopAtLevel=1");
+        assertThat(environment.get("JAVA_OPTS")).contains("-XX:MaxRAMPercentage=", "-XX:TieredStopAtLevel=1",
+                "-XX:+UseParallelGC");
         assertThat(lastInstruction("USER")).isNotIn("root", "0");
     }
 

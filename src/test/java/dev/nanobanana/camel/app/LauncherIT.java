@@ -37,7 +37,7 @@ class LauncherIT {
     }
 
     @Test
-    void readmesCommandRunsTheExamplesOnC1WithA256MegabyteHeapAndStopsOnSigterm() throws Exception {
+    void readmesCommandRunsTheExamplesOnC1WithA256MegabyteHeapAndTheParallelCollectorAndStopsOnSigterm() throws Exception {
         for (String folder : List.of("config", "routes", "examples")) {
             FatJarIT.copy(Path.of(folder), home.resolve(folder));
         }
@@ -49,7 +49,8 @@ class LauncherIT {
                 .redirectErrorStream(true).start();
         String said = new String(flags.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(flags.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(said).contains("-XX:TieredStopAtLevel=1").contains("-XX:MaxHeapSize=268435456");
+        assertThat(said).contains("-XX:TieredStopAtLevel=1").contains("-XX:MaxHeapSize=268435456")
+                .contains("-XX:+UseParallelGC");
 
         launched.destroy();
         assertThat(launched.waitFor(60, TimeUnit.SECONDS)).as("stopped by SIGTERM").isTrue();
@@ -63,7 +64,7 @@ class LauncherIT {
 
         assertThat(launched.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(launched.exitValue()).isZero();
-        assertThat(log()).contains("-XX:MaxHeapSize=209715200").doesNotContain("TieredStopAtLevel")
+        assertThat(log()).contains("-XX:MaxHeapSize=209715200").doesNotContain("TieredStopAtLevel").doesNotContain("UseParallelGC")
                 .contains("--once").contains("--costs");
     }
 
