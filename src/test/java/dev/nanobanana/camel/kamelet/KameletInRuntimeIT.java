@@ -3,6 +3,7 @@ package dev.nanobanana.camel.kamelet;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,15 +68,12 @@ class KameletInRuntimeIT {
         String job = "{\"id\": \"cup\", \"prompt\": \"Make the cup red\", \"images\": [\"https://images.test/cup.png\"]}";
 
         request("cup.json", job);
-        await().atMost(WAIT).until(() -> Files.exists(home.resolve("answers/cup.json")));
+        ObjectNode first = answer("cup.json");
         request("cup-again.json", job);
-        await().atMost(WAIT).until(() -> Files.exists(home.resolve("answers/cup-again.json")));
+        ObjectNode again = answer("cup-again.json");
 
-        ObjectMapper json = new ObjectMapper();
-        assertThat(json.readTree(home.resolve("answers/cup.json").toFile()).get("status").asText()).as(runtime.log())
-                .isEqualTo("COMPLETED");
-        ObjectNode again = (ObjectNode) json.readTree(home.resolve("answers/cup-again.json").toFile());
-        ObjectNode record = (ObjectNode) json.readTree(home.resolve("out/completed/cup.json").toFile());
+        assertThat(first.get("status").asText()).as(runtime.log()).isEqualTo("COMPLETED");
+        ObjectNode record = (ObjectNode) new ObjectMapper().readTree(home.resolve("out/completed/cup.json").toFile());
         // the answer's completedAt is when the ledger recorded the delivery, a moment after the record was written
         assertThat(again.remove("completedAt")).isNotNull();
         record.remove("completedAt");
@@ -87,6 +85,19 @@ class KameletInRuntimeIT {
                 .containsPattern("INFO +edit-requests +Job cup COMPLETED: cup.png, RunPod job "
                           + record.get("runpodId").asText() + ", 0.0875 USD");
         assertThat(emulator.requests(Operation.RUNSYNC)).hasSize(1);
+    }
+
+    /** The route's answer, once written whole: its file: step writes in place, so the file exists before it does. */
+    private ObjectNode answer(String name) {
+        Path file = home.resolve("answers").resolve(name);
+        return await().atMost(WAIT).until(() -> {
+            try {
+                return Files.exists(file) && new ObjectMapper().readTree(file.toFile()) instanceof ObjectNode answer
+                       ? answer : null;
+            } catch (IOException halfWritten) {
+                return null;
+            }
+        }, java.util.Objects::nonNull);
     }
 
     private void request(String name, String content) throws Exception {
