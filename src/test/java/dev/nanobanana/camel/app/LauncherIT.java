@@ -64,8 +64,8 @@ class LauncherIT {
 
         assertThat(launched.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(launched.exitValue()).isZero();
-        assertThat(log()).contains("-XX:MaxHeapSize=209715200").doesNotContain("TieredStopAtLevel").doesNotContain("UseParallelGC")
-                .contains("--once").contains("--costs");
+        assertThat(log()).contains("-XX:MaxHeapSize=209715200").doesNotContain("TieredStopAtLevel")
+                .doesNotContain("UseParallelGC").contains("--once").contains("--costs");
     }
 
     @Test

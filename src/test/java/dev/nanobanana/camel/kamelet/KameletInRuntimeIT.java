@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -97,7 +98,7 @@ class KameletInRuntimeIT {
             } catch (IOException halfWritten) {
                 return null;
             }
-        }, java.util.Objects::nonNull);
+        }, Objects::nonNull);
     }
 
     private void request(String name, String content) throws Exception {

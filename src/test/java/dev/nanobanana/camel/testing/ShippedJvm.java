@@ -10,8 +10,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The JVM the runtime ships with, its options read from {@code bin/nano-banana-camel} (the container's compiler is the
- * same): tests that start the runtime run it as README and the container do, and so pay the CPU of its start as users
+ * The JVM the runtime ships with, its options read from {@code bin/nano-banana-camel} (the container's compiler and
+ * collector are the same): tests that start the runtime run it as README and the container do, and so pay the CPU of its start as users
  * do, not that of the JVM's own defaults (C2 too), which the tests' runtimes, started by the dozen, used to.
  */
 public final class ShippedJvm {
