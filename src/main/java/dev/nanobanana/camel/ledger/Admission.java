@@ -7,8 +7,14 @@ import java.time.Instant;
  *
  * @param job the job as stored after the admission: the new row for {@link Verdict#NEW} and {@link Verdict#RERUN}, the
  *        row found for the others
+ * @param takenFrom for a {@link Verdict#RERUN} of a job received and never sent by another instance whose lease ran
+ *        out: that instance; otherwise null
  */
-public record Admission(Verdict verdict, StoredJob job) {
+public record Admission(Verdict verdict, StoredJob job, String takenFrom) {
+
+    Admission(Verdict verdict, StoredJob job) {
+        this(verdict, job, null);
+    }
 
     /** Whether the job is this instance's to submit now. */
     public boolean mayRun() {

@@ -380,7 +380,9 @@ public final class JobLedger implements AutoCloseable {
         Admission.Verdict verdict = Admission.Verdict.on(known.get(), fingerprint, owner, now);
         if (verdict == Admission.Verdict.RERUN) {
             jobs.replace(c, offered);
-            return new Admission(verdict, offered);
+            StoredJob before = known.get();
+            boolean takenOver = before.phase() == JobPhase.RECEIVED && before.owner() != null;
+            return new Admission(verdict, offered, takenOver ? before.owner() : null);
         }
         return new Admission(verdict, known.get());
     }

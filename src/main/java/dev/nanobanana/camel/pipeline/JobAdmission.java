@@ -76,7 +76,10 @@ final class JobAdmission extends AsyncProcessorSupport {
                 return false;
             }
             default -> {
-                // the job is this instance's to run
+                // the job is this instance's to run; one a stopped instance received is said so, as when waited for
+                if (admission.takenFrom() != null) {
+                    logTakenOver(admission.job().key(), admission.takenFrom());
+                }
             }
         }
         callback.done(true);
@@ -123,10 +126,14 @@ final class JobAdmission extends AsyncProcessorSupport {
             JobExchange.update(exchange, JobState::inLedger);
         }
         // no owner: the instance let go of it when it started again
-        taken.ifPresent(job -> LOG.warn("Job {} was received by {}, which stopped renewing its lease before sending "
-                                        + "it: sent from here, once", job.key(),
+        taken.ifPresent(job -> logTakenOver(job.key(),
                 job.owner() == null ? "an earlier run of an instance" : job.owner()));
         return taken.isPresent();
+    }
+
+    private static void logTakenOver(JobKey key, String receivedBy) {
+        LOG.warn("Job {} was received by {}, which stopped renewing its lease before sending it: sent from here, once",
+                key, receivedBy);
     }
 
     /** The job ends as the ledger says it ended; one delivered already answers with its earlier result. */

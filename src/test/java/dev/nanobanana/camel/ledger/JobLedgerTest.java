@@ -182,6 +182,7 @@ class JobLedgerTest extends LedgerOnDatabase {
         Admission taken = admit(ledger, "shoe", SampleJobs.received("shoe", clock.instant()), B);
 
         assertThat(taken.verdict()).isEqualTo(Verdict.RERUN);
+        assertThat(taken.takenFrom()).isEqualTo(A);
         assertThat(ledger.find(key("shoe")).orElseThrow().owner()).isEqualTo(B);
     }
 
@@ -219,8 +220,9 @@ class JobLedgerTest extends LedgerOnDatabase {
         assertThat(ledger.find(key("shoe")).orElseThrow().owner()).isNull();
         assertThat(ledger.find(key("hat")).orElseThrow().owner()).as("on its way: reclaimed, not let go").isEqualTo(A);
         assertThat(ledger.find(key("belt")).orElseThrow().owner()).isEqualTo(B);
-        assertThat(admit(restarted, "shoe", SampleJobs.received("shoe", clock.instant()), A).verdict())
-                .isEqualTo(Verdict.RERUN);
+        Admission rerun = admit(restarted, "shoe", SampleJobs.received("shoe", clock.instant()), A);
+        assertThat(rerun.verdict()).isEqualTo(Verdict.RERUN);
+        assertThat(rerun.takenFrom()).as("let go of, not taken over").isNull();
     }
 
     // --- a job received, never sent, by an instance that stopped

@@ -45,7 +45,7 @@ class UnsentJobsTest extends PipelineTestSupport {
         // its lease on the job is renewed no more, and nothing let go of it: what a crash leaves in the ledger (a
         // stop lets go of it: below)
         gone.stop();
-        holdAsACrashLeavesIt("shoe", "instance-gone");
+        holdAsACrashLeavesIt("shoe", "instance-gone", Instant.now().plus(LEASE));
         assertThat(emulator.requests(Operation.RUNSYNC)).isEmpty();
 
         startInstance(instance("instance-next", ""));
@@ -54,6 +54,27 @@ class UnsentJobsTest extends PipelineTestSupport {
         awaitFile(completed.resolve("shoe.png"));
         assertThat(emulator.requests(Operation.RUNSYNC)).as("sent once").hasSize(1);
         assertThat(logs.lines()).anyMatch(line -> line.contains("Job inbox/shoe is on its way already"));
+        assertThat(logs.lines(Level.WARN)).anyMatch(line -> line.contains("Job inbox/shoe was received by "
+                + "instance-gone, which stopped renewing its lease before sending it: sent from here, once"));
+    }
+
+    @Test
+    void aJobLeftUnsentByAnInstanceWhoseLeaseRanOutBeforeItsFileWasReadAgainRunsOnceAndIsSaidToBeTakenOver()
+            throws Exception {
+        context.stop();
+        CamelContext gone = startInstance(instance("instance-gone", "0.05"));
+        drop("shoe.json", PipelineTest.job("\"id\": \"shoe\""));
+        await().atMost(WAIT).until(() -> BudgetTest.budget(gone).waitingJobs() == 1);
+        gone.stop();
+        // the next instance starts later than the crashed one's lease lasts: it finds the job nobody's
+        holdAsACrashLeavesIt("shoe", "instance-gone", Instant.now().minusSeconds(1));
+
+        startInstance(instance("instance-next", ""));
+
+        processed(".done", "shoe.json");
+        awaitFile(completed.resolve("shoe.png"));
+        assertThat(emulator.requests(Operation.RUNSYNC)).as("sent once").hasSize(1);
+        assertThat(logs.lines()).as("nothing to wait for").noneMatch(line -> line.contains("is on its way already"));
         assertThat(logs.lines(Level.WARN)).anyMatch(line -> line.contains("Job inbox/shoe was received by "
                 + "instance-gone, which stopped renewing its lease before sending it: sent from here, once"));
     }
@@ -96,13 +117,13 @@ class UnsentJobsTest extends PipelineTestSupport {
         assertThat(emulator.requests(Operation.RUNSYNC)).as("the 4 busy jobs and the twin once").hasSize(5);
     }
 
-    /** Puts the job back in {@code owner}'s hands, its lease running, as kill -9 leaves it. */
-    private void holdAsACrashLeavesIt(String jobId, String owner) throws SQLException {
+    /** Puts the job back in {@code owner}'s hands, its lease running until {@code leaseUntil}, as kill -9 leaves it. */
+    private void holdAsACrashLeavesIt(String jobId, String owner, Instant leaseUntil) throws SQLException {
         try (Connection ledger = DriverManager.getConnection("jdbc:h2:file:" + work.resolve("state/ledger"), "sa", "");
                 PreparedStatement hold = ledger.prepareStatement("UPDATE ledger_job SET owner = ?, lease_until = ? "
                                                                  + "WHERE job_id = ?")) {
             hold.setString(1, owner);
-            hold.setTimestamp(2, Timestamp.from(Instant.now().plus(LEASE)));
+            hold.setTimestamp(2, Timestamp.from(leaseUntil));
             hold.setString(3, jobId);
             assertThat(hold.executeUpdate()).as("the job's row").isEqualTo(1);
         }
