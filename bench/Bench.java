@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -73,6 +74,11 @@ public final class Bench {
         System.out.printf("Machine: %d cores, %s; Java %s; emulator latency %d ms, images %s%n",
                 Runtime.getRuntime().availableProcessors(), memory(), System.getProperty("java.version"),
                 latency.toMillis(), imageBytes);
+        try (Emulator emulator = Emulator.start(latency, imageBytes)) {
+            System.out.printf("The emulator answers a job of %d ms in %d ms (one job at a time, the median of 5): "
+                              + "what each job takes at least, whoever sends it%n", latency.toMillis(),
+                    emulator.answerMillis(5));
+        }
 
         List<String> rows = new ArrayList<>();
         rows.add(String.format("%-28s %6s %6s %9s %10s %11s %9s %9s %8s %9s %10s %9s %8s", "", "jobs", "in", "jobs/s",
@@ -415,6 +421,23 @@ public final class Bench {
             drain.start();
             return new Emulator(process, "http://127.0.0.1:" + port + "/v2/google-nano-banana-2-edit",
                     "http://127.0.0.1:" + port + "/emulator/stats");
+        }
+
+        /** The median time /runsync takes to answer, one job at a time, on one connection. */
+        long answerMillis(int jobs) throws Exception {
+            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            List<Long> millis = new ArrayList<>();
+            for (int i = 0; i < jobs; i++) {
+                long t0 = System.nanoTime();
+                client.send(HttpRequest.newBuilder(URI.create(endpoint + "/runsync"))
+                        .header("Authorization", "Bearer " + KEY).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"input\": {\"prompt\": \"latency " + i
+                                + "\", \"images\": [\"https://images.test/a.png\"]}}")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                millis.add((System.nanoTime() - t0) / 1_000_000);
+            }
+            Collections.sort(millis);
+            return millis.get(jobs / 2);
         }
 
         long runsyncCount() throws Exception {
