@@ -37,6 +37,7 @@ import java.util.stream.Stream;
  * java -Dbench.threads=1 bench/Bench.java --concurrency 64 --no-baseline   # the batch's CPU by thread
  * java -Dbench.profile=1 bench/Bench.java --concurrency 64 --no-baseline   # and by what the runtime does (async-profiler)
  * java -Dbench.idle=120 bench/Bench.java --concurrency 400 --no-baseline   # the ledger's file after 2 minutes idle
+ * java bench/Bench.java --no-baseline --postgres   # also the runtime on a PostgreSQL ledger (Debian's postgresql)
  * </pre>
  *
  * Prints, for each: jobs/s against Little's bound (concurrency / latency), CPU ms per job, peak RSS, the runtime's
@@ -55,6 +56,8 @@ public final class Bench {
     static boolean javaJar;
     // --ledger-rows N: the runtime's ledger holds N finished jobs before the batch
     static long ledgerRows;
+    // --postgres adds rows of the runtime with its ledger on a PostgreSQL server of the bench's own
+    static Postgres postgres;
     static final Path WORK = Path.of("target", "bench");
     static final String KEY = "bench-key";
     static final long CLOCK_TICKS = 100;
@@ -81,9 +84,9 @@ public final class Bench {
         }
 
         List<String> rows = new ArrayList<>();
-        rows.add(String.format("%-28s %6s %6s %9s %10s %11s %9s %9s %8s %9s %10s %9s %8s", "", "jobs", "in", "jobs/s",
-                "of Little", "CPU ms/job", "emulator", "peak RSS", "ready", "submits", "ledger/job", "stopped",
-                "commits"));
+        rows.add(String.format("%-28s %6s %6s %9s %10s %11s %9s %9s %8s %9s %10s %9s %8s %11s", "", "jobs", "in",
+                "jobs/s", "of Little", "CPU ms/job", "emulator", "peak RSS", "ready", "submits", "ledger/job", "stopped",
+                "commits", "database"));
         for (int concurrency : concurrencies) {
             int jobs = Integer.parseInt(options.getOrDefault("jobs", big ? "400" : concurrency >= 400 ? "2000"
                     : "1000"));
@@ -114,6 +117,17 @@ public final class Bench {
                     System.out.println(rows.get(rows.size() - 1));
                 }
                 javaJar = false;
+            }
+            if (options.containsKey("postgres")) {
+                try (Emulator emulator = Emulator.start(latency, imageBytes);
+                        Postgres database = Postgres.start(WORK.resolve("postgres"))) {
+                    postgres = database;
+                    Result runtime = runtime(emulator, jobs, concurrency);
+                    rows.add(runtime.row("  same, PostgreSQL ledger", jobs, concurrency, bound));
+                    System.out.println(rows.get(rows.size() - 1));
+                } finally {
+                    postgres = null;
+                }
             }
             if (options.containsKey("node")) {
                 try (Emulator emulator = Emulator.start(latency, imageBytes)) {
@@ -175,6 +189,11 @@ public final class Bench {
         builder.environment().put("NANOBANANA_CONCURRENCY", Integer.toString(concurrency));
         // a free port: another runtime on this machine may hold the default 8080
         builder.environment().put("CAMEL_MANAGEMENT_PORT", "0");
+        if (postgres != null) {
+            builder.environment().put("NANOBANANA_LEDGER_URL", postgres.newDatabase());
+            builder.environment().put("NANOBANANA_LEDGER_USER", Postgres.USER);
+            builder.environment().put("NANOBANANA_LEDGER_PASSWORD", Postgres.USER);
+        }
         if (ledgerRows > 0) {
             fillLedger(builder, home);
         }
@@ -191,6 +210,7 @@ public final class Bench {
                 Profiler.command(process.pid(), "start,event=itimer,interval=1ms");
             }
             long emulatorCpuBefore = cpuTicks(emulator.process.pid());
+            long databaseCpuBefore = postgres == null ? 0 : postgres.cpuTicks();
             long t0 = System.nanoTime();
             try (Stream<Path> files = Files.list(staging)) {
                 for (Path file : files.toList()) {
@@ -204,6 +224,7 @@ public final class Bench {
             double seconds = (System.nanoTime() - t0) / 1e9;
             long cpu = cpuTicks(process.pid()) - cpuBefore;
             long emulatorCpu = cpuTicks(emulator.process.pid()) - emulatorCpuBefore;
+            long databaseCpu = postgres == null ? -CLOCK_TICKS : postgres.cpuTicks() - databaseCpuBefore;
             long rss = peakRssKb(process.pid());
             if (System.getProperty("bench.profile") != null) {
                 Profiler.command(process.pid(), "stop,collapsed,file=" + profile);
@@ -245,7 +266,7 @@ public final class Bench {
             long commits = closed.find() ? Long.parseLong(closed.group(1)) : -1;
             long stoppedBytes = Files.exists(ledgerFile) ? Files.size(ledgerFile) : -1;
             return new Result(seconds, cpu * 1000.0 / CLOCK_TICKS, emulatorCpu * 1000.0 / CLOCK_TICKS, rss, ready,
-                    submits, ledgerBytes, stoppedBytes, commits);
+                    submits, ledgerBytes, stoppedBytes, commits, databaseCpu * 1000.0 / CLOCK_TICKS);
         } finally {
             process.destroy();
             process.waitFor(30, TimeUnit.SECONDS);
@@ -317,7 +338,7 @@ public final class Bench {
         }
         long emulatorCpu = cpuTicks(emulator.process.pid()) - emulatorCpuBefore;
         return new Result(seconds, Double.parseDouble(line.group(2)) * jobs, emulatorCpu * 1000.0 / CLOCK_TICKS, -1,
-                -1, (emulator.runsyncCount() - submitsBefore) / (double) jobs, -1, -1, -1);
+                -1, (emulator.runsyncCount() - submitsBefore) / (double) jobs);
     }
 
     /** What a user would write instead: one curl for runsync and one for the image, N at a time. */
@@ -354,7 +375,7 @@ public final class Bench {
         }
         long emulatorCpu = cpuTicks(emulator.process.pid()) - emulatorCpuBefore;
         return new Result(seconds, cpu * 1000.0 / CLOCK_TICKS, emulatorCpu * 1000.0 / CLOCK_TICKS, -1, -1,
-                (emulator.runsyncCount() - submitsBefore) / (double) jobs, -1, -1, -1);
+                (emulator.runsyncCount() - submitsBefore) / (double) jobs);
     }
 
     /**
@@ -363,22 +384,127 @@ public final class Bench {
      * @param ledgerCommits the transactions that wrote to the ledger, as the runtime logs them when it stops (the file
      *     consumers' claims, one insert and one delete a file, come on top); -1 when unknown
      */
+    /** @param databaseCpuMs the PostgreSQL server's own CPU (all its processes) during the batch; negative for none */
     record Result(double seconds, double cpuMs, double emulatorCpuMs, long peakRssKb, double readySeconds,
-            double submitsPerJob, long ledgerBytes, long stoppedLedgerBytes, long ledgerCommits) {
+            double submitsPerJob, long ledgerBytes, long stoppedLedgerBytes, long ledgerCommits, double databaseCpuMs) {
+
+        Result(double seconds, double cpuMs, double emulatorCpuMs, long peakRssKb, double readySeconds,
+                double submitsPerJob) {
+            this(seconds, cpuMs, emulatorCpuMs, peakRssKb, readySeconds, submitsPerJob, -1, -1, -1, -1);
+        }
 
         String row(String what, int jobs, int concurrency, double bound) {
             double rate = jobs / seconds;
-            return String.format(Locale.ROOT, "%-28s %6d %6d %9.1f %10.2f %11.1f %9.1f %9s %8s %9.2f %10s %9s %8s",
+            return String.format(Locale.ROOT, "%-28s %6d %6d %9.1f %10.2f %11.1f %9.1f %9s %8s %9.2f %10s %9s %8s %11s",
                     what, jobs, concurrency, rate, rate / bound, cpuMs / jobs, emulatorCpuMs / jobs,
                     peakRssKb < 0 ? "-" : peakRssKb / 1024 + " MB",
                     readySeconds < 0 ? "-" : String.format(Locale.ROOT, "%.1f s", readySeconds), submitsPerJob,
                     perJob(ledgerBytes, jobs), perJob(stoppedLedgerBytes, jobs),
-                    ledgerCommits < 0 ? "-" : String.format(Locale.ROOT, "%.2f", ledgerCommits / (double) jobs));
+                    ledgerCommits < 0 ? "-" : String.format(Locale.ROOT, "%.2f", ledgerCommits / (double) jobs),
+                    databaseCpuMs < 0 ? "-" : String.format(Locale.ROOT, "%.1f ms/job", databaseCpuMs / jobs));
         }
     }
 
     static String perJob(long bytes, int jobs) {
         return bytes < 0 ? "-" : String.format(Locale.ROOT, "%.1f kB", bytes / 1024.0 / jobs);
+    }
+
+    /**
+     * Debian's PostgreSQL server (package postgresql) as the ledger's database: a cluster of the bench's own, on
+     * 127.0.0.1 and a free port, a new database for each run. As root it runs as the postgres account, as PostgreSQL
+     * will not run as root.
+     */
+    static final class Postgres implements AutoCloseable {
+
+        static final String USER = "nanobanana";
+        final Path bin;
+        final Path folder;
+        final boolean root = "root".equals(System.getProperty("user.name"));
+        int port;
+        int databases;
+
+        private Postgres(Path bin, Path folder) {
+            this.bin = bin;
+            this.folder = folder;
+        }
+
+        static Postgres start(Path folder) throws IOException {
+            Path bin;
+            try (Stream<Path> versions = Files.list(Path.of("/usr/lib/postgresql"))) {
+                bin = versions.max(Comparator.comparing(Path::toString)).orElseThrow().resolve("bin");
+            } catch (IOException | RuntimeException e) {
+                throw new IllegalStateException("--postgres needs Debian's PostgreSQL server: apt-get install -y "
+                        + "postgresql", e);
+            }
+            Postgres server = new Postgres(bin, fresh(folder));
+            if (server.root) {
+                server.run("chown", "-R", "postgres", folder.toAbsolutePath().toString());
+            }
+            Path data = folder.toAbsolutePath().resolve("data");
+            server.run(bin.resolve("initdb").toString(), "-D", data.toString(), "-U", USER, "--auth=trust",
+                    "--no-locale", "--encoding=UTF8", "--no-sync");
+            try (ServerSocket socket = new ServerSocket(0)) {
+                server.port = socket.getLocalPort();
+            }
+            server.run(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-l",
+                    folder.toAbsolutePath().resolve("server.log").toString(), "-w", "-t", "60", "-o",
+                    "-p " + server.port + " -k " + folder.toAbsolutePath() + " -c listen_addresses=127.0.0.1", "start");
+            return server;
+        }
+
+        /** A new database; its JDBC URL. */
+        String newDatabase() throws IOException {
+            String name = "ledger_" + ++databases;
+            run(bin.resolve("psql").toString(), "-h", "127.0.0.1", "-p", Integer.toString(port), "-U", USER, "-d",
+                    "postgres", "-c", "CREATE DATABASE " + name);
+            return "jdbc:postgresql://127.0.0.1:" + port + "/" + name;
+        }
+
+        /** The CPU of the server's processes: the postmaster, its live children, and the children that ended. */
+        long cpuTicks() throws IOException {
+            long postmaster = Long.parseLong(Files.readAllLines(folder.resolve("data/postmaster.pid")).get(0).trim());
+            String[] stat = Files.readString(Path.of("/proc", Long.toString(postmaster), "stat")).split("\\) ")[1]
+                    .split(" ");
+            long ticks = Long.parseLong(stat[11]) + Long.parseLong(stat[12]) + Long.parseLong(stat[13])
+                    + Long.parseLong(stat[14]);
+            try (Stream<Path> processes = Files.list(Path.of("/proc"))) {
+                for (Path process : processes.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
+                    try {
+                        String[] child = Files.readString(process.resolve("stat")).split("\\) ")[1].split(" ");
+                        if (Long.parseLong(child[1]) == postmaster) {
+                            ticks += Long.parseLong(child[11]) + Long.parseLong(child[12]);
+                        }
+                    } catch (IOException e) {
+                        // the process ended: its CPU is the postmaster's children's now
+                    }
+                }
+            }
+            return ticks;
+        }
+
+        private void run(String... command) throws IOException {
+            List<String> full = new ArrayList<>();
+            if (root && !command[0].equals("chown")) {
+                full.addAll(List.of("runuser", "-u", "postgres", "--"));
+            }
+            full.addAll(List.of(command));
+            Process process = new ProcessBuilder(full).directory(folder.toFile()).redirectErrorStream(true).start();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            try {
+                if (!process.waitFor(90, TimeUnit.SECONDS) || process.exitValue() != 0) {
+                    throw new IOException(String.join(" ", command) + " failed: " + output);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException(e);
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            run(bin.resolve("pg_ctl").toString(), "-D", folder.toAbsolutePath().resolve("data").toString(), "-m",
+                    "fast", "-w", "-t", "60", "stop");
+        }
     }
 
     /** The emulator as its own process, on a free port. */
