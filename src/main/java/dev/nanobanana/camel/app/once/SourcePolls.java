@@ -124,7 +124,10 @@ final class SourcePolls extends LifecycleStrategySupport {
                 if (closed) {
                     return false;
                 }
-                place = SourcePollStrategy.name(endpoint);
+                if (place == null) {
+                    // one consumer's, worked out once: it is most of an empty poll's CPU
+                    place = SourcePollStrategy.name(endpoint);
+                }
                 polling = true;
                 filesAtBegin = filesOfTheBatch;
             }
