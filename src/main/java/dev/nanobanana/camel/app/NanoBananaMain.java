@@ -159,10 +159,18 @@ public final class NanoBananaMain {
             SummaryText.lines(summary).forEach(out::println);
             batch.contactSheet().ifPresent(sheet -> out.println("Contact sheet: " + fromHere(sheet)));
             out.flush();
+            boolean stoppedBySignal = shuttingDown();
             summaryPrinted.countDown();
+            if (stoppedBySignal) {
+                // the JVM ends with the signal's code (143 for SIGTERM) once its hooks are done: an exit of our own
+                // now could end it first, with ours
+                return;
+            }
             System.exit(summary.exitCode());
         }
-        System.exit(main.getExitCode());
+        if (!shuttingDown()) {
+            System.exit(main.getExitCode());
+        }
     }
 
     private static void awaitQuietly(CountDownLatch latch) {
@@ -170,6 +178,18 @@ public final class NanoBananaMain {
             latch.await(SUMMARY_WAIT_SECONDS, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Whether the JVM is running its shutdown hooks: a signal (SIGTERM, Ctrl+C) stopped the runtime. */
+    private static boolean shuttingDown() {
+        Thread probe = new Thread(() -> { }, "nanobanana-shutdown-probe");
+        try {
+            Runtime.getRuntime().addShutdownHook(probe);
+            Runtime.getRuntime().removeShutdownHook(probe);
+            return false;
+        } catch (IllegalStateException e) {
+            return true;
         }
     }
 
