@@ -431,7 +431,10 @@ public final class Bench {
         static Postgres start(Path folder) throws IOException {
             Path bin;
             try (Stream<Path> versions = Files.list(Path.of("/usr/lib/postgresql"))) {
-                bin = versions.max(Comparator.comparing(Path::toString)).orElseThrow().resolve("bin");
+                // the newest: 17 after 9
+                bin = versions.filter(version -> version.getFileName().toString().matches("\\d+"))
+                        .max(Comparator.comparingInt(version -> Integer.parseInt(version.getFileName().toString())))
+                        .orElseThrow().resolve("bin");
             } catch (IOException | RuntimeException e) {
                 throw new IllegalStateException("--postgres needs Debian's PostgreSQL server: apt-get install -y "
                         + "postgresql", e);
@@ -463,16 +466,16 @@ public final class Bench {
         /** The CPU of the server's processes: the postmaster, its live children, and the children that ended. */
         long cpuTicks() throws IOException {
             long postmaster = Long.parseLong(Files.readAllLines(folder.resolve("data/postmaster.pid")).get(0).trim());
-            String[] stat = Files.readString(Path.of("/proc", Long.toString(postmaster), "stat")).split("\\) ")[1]
-                    .split(" ");
-            long ticks = Long.parseLong(stat[11]) + Long.parseLong(stat[12]) + Long.parseLong(stat[13])
-                    + Long.parseLong(stat[14]);
+            String[] stat = statFields(Path.of("/proc", Long.toString(postmaster), "stat"));
+            // cutime and cstime, fields 16 and 17: the children it waited for
+            long ticks = ownTicks(stat) + Long.parseLong(stat[13]) + Long.parseLong(stat[14]);
             try (Stream<Path> processes = Files.list(Path.of("/proc"))) {
                 for (Path process : processes.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
                     try {
-                        String[] child = Files.readString(process.resolve("stat")).split("\\) ")[1].split(" ");
+                        String[] child = statFields(process.resolve("stat"));
+                        // ppid is field 4
                         if (Long.parseLong(child[1]) == postmaster) {
-                            ticks += Long.parseLong(child[11]) + Long.parseLong(child[12]);
+                            ticks += ownTicks(child);
                         }
                     } catch (IOException e) {
                         // the process ended: its CPU is the postmaster's children's now
@@ -598,9 +601,18 @@ public final class Bench {
     }
 
     static long cpuTicks(long pid) throws IOException {
-        String[] stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat")).split("\\) ")[1].split(" ");
-        // utime and stime are fields 14 and 15; the split starts at field 3
-        return Long.parseLong(stat[11]) + Long.parseLong(stat[12]);
+        return ownTicks(statFields(Path.of("/proc", Long.toString(pid), "stat")));
+    }
+
+    /** The fields of a /proc stat file from field 3 on, after the name, which may itself hold spaces and ")". */
+    static String[] statFields(Path stat) throws IOException {
+        String text = Files.readString(stat);
+        return text.substring(text.lastIndexOf(')') + 2).split(" ");
+    }
+
+    /** utime and stime, fields 14 and 15: the CPU of the process or thread itself. */
+    static long ownTicks(String[] fields) {
+        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
     }
 
     /** CPU seconds of each thread of the process, the busiest first: where the time went. */
@@ -687,8 +699,7 @@ public final class Bench {
                 try {
                     String stat = Files.readString(task.resolve("stat"));
                     String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("\\d+", "N");
-                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    byName.merge(name, Long.parseLong(fields[11]) + Long.parseLong(fields[12]), Long::sum);
+                    byName.merge(name, ownTicks(stat.substring(stat.lastIndexOf(')') + 2).split(" ")), Long::sum);
                 } catch (IOException e) {
                     // the thread ended while it was read
                 }
