@@ -37,11 +37,7 @@ class UnsentJobsTest extends PipelineTestSupport {
     @Test
     void aJobLeftUnsentByAnInstanceThatStoppedRenewingItsLeaseRunsOnceOnTheInstanceWhoseFileWaitsForIt()
             throws Exception {
-        context.stop();
-        // a cap below the price of one job: the job is admitted, then held back unsent
-        CamelContext gone = startInstance(instance("instance-gone", "0.05"));
-        drop("shoe.json", PipelineTest.job("\"id\": \"shoe\""));
-        await().atMost(WAIT).until(() -> BudgetTest.budget(gone).waitingJobs() == 1);
+        CamelContext gone = holdingShoeUnsent("instance-gone");
         // its lease on the job is renewed no more, and nothing let go of it: what a crash leaves in the ledger (a
         // stop lets go of it: below)
         gone.stop();
@@ -61,10 +57,7 @@ class UnsentJobsTest extends PipelineTestSupport {
     @Test
     void aJobLeftUnsentByAnInstanceWhoseLeaseRanOutBeforeItsFileWasReadAgainRunsOnceAndIsSaidToBeTakenOver()
             throws Exception {
-        context.stop();
-        CamelContext gone = startInstance(instance("instance-gone", "0.05"));
-        drop("shoe.json", PipelineTest.job("\"id\": \"shoe\""));
-        await().atMost(WAIT).until(() -> BudgetTest.budget(gone).waitingJobs() == 1);
+        CamelContext gone = holdingShoeUnsent("instance-gone");
         gone.stop();
         // the next instance starts later than the crashed one's lease lasts: it finds the job nobody's
         holdAsACrashLeavesIt("shoe", "instance-gone", Instant.now().minusSeconds(1));
@@ -81,10 +74,7 @@ class UnsentJobsTest extends PipelineTestSupport {
 
     @Test
     void anInstanceStoppedLetsGoOfTheJobsItDidNotSendSoTheNextSendsThemWithoutWaitingForItsLease() throws Exception {
-        context.stop();
-        CamelContext stopped = startInstance(instance("instance-stopped", "0.05"));
-        drop("shoe.json", PipelineTest.job("\"id\": \"shoe\""));
-        await().atMost(WAIT).until(() -> BudgetTest.budget(stopped).waitingJobs() == 1);
+        CamelContext stopped = holdingShoeUnsent("instance-stopped");
         // SIGTERM, a redeploy
         stopped.stop();
         assertThat(logs.lines()).anyMatch(line -> line.contains("Let go of 1 job(s) this instance received and did "
@@ -115,6 +105,18 @@ class UnsentJobsTest extends PipelineTestSupport {
         processed(".done", "second.json");
         processed(".done", "busy.yaml");
         assertThat(emulator.requests(Operation.RUNSYNC)).as("the 4 busy jobs and the twin once").hasSize(5);
+    }
+
+    /**
+     * The test's own instance stopped, another one, {@code id}, that admitted job "shoe" and holds it back unsent: a cap
+     * below the price of one job.
+     */
+    private CamelContext holdingShoeUnsent(String id) throws Exception {
+        context.stop();
+        CamelContext holding = startInstance(instance(id, "0.05"));
+        drop("shoe.json", PipelineTest.job("\"id\": \"shoe\""));
+        await().atMost(WAIT).until(() -> BudgetTest.budget(holding).waitingJobs() == 1);
+        return holding;
     }
 
     /** Puts the job back in {@code owner}'s hands, its lease running until {@code leaseUntil}, as kill -9 leaves it. */
