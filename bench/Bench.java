@@ -385,8 +385,8 @@ public final class Bench {
      * @param stoppedLedgerBytes the file's size once the runtime stopped (SIGTERM): H2 compacts it as it closes
      * @param ledgerCommits the transactions that wrote to the ledger, as the runtime logs them when it stops (the file
      *     consumers' claims, one insert and one delete a file, come on top); -1 when unknown
+     * @param databaseCpuMs the PostgreSQL server's own CPU (all its processes) during the batch; negative for none
      */
-    /** @param databaseCpuMs the PostgreSQL server's own CPU (all its processes) during the batch; negative for none */
     record Result(double seconds, double cpuMs, double emulatorCpuMs, long peakRssKb, double readySeconds,
             double submitsPerJob, long ledgerBytes, long stoppedLedgerBytes, long ledgerCommits, double databaseCpuMs) {
 
