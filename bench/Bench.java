@@ -608,8 +608,11 @@ public final class Bench {
 
     /** The fields of a /proc stat file from field 3 on, after the name, which may itself hold spaces and ")". */
     static String[] statFields(Path stat) throws IOException {
-        String text = Files.readString(stat);
-        return text.substring(text.lastIndexOf(')') + 2).split(" ");
+        return statFields(Files.readString(stat));
+    }
+
+    static String[] statFields(String stat) {
+        return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     }
 
     /** utime and stime, fields 14 and 15: the CPU of the process or thread itself. */
@@ -701,7 +704,7 @@ public final class Bench {
                 try {
                     String stat = Files.readString(task.resolve("stat"));
                     String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("\\d+", "N");
-                    byName.merge(name, ownTicks(stat.substring(stat.lastIndexOf(')') + 2).split(" ")), Long::sum);
+                    byName.merge(name, ownTicks(statFields(stat)), Long::sum);
                 } catch (IOException e) {
                     // the thread ended while it was read
                 }
